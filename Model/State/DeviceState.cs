@@ -1,0 +1,46 @@
+namespace Checker.Model.State;
+
+/// <summary>Why a device that firmware puts behind a registered IOMMU legitimately runs on direct ops.</summary>
+public enum FallbackReason { None, ContextsExhausted, NoDomain }
+
+/// <summary>The changing state of one device (spec section 2).</summary>
+public sealed record DeviceState(
+    bool Present,
+    bool EverAdded,
+    ProbeStatus Status,
+    int Driver,
+    int Group,
+    bool HasFwspec,
+    DmaOps Ops,
+    bool ArchSetOps,
+    bool Coherent,
+    ulong CoherentMask,
+    int LiveConfigures,
+    DmaOps ConfiguredOps,
+    DmaOps OpsBeforeConfigure,
+    FallbackReason Fallback,
+    int PendingProbeErrno,
+    bool PendingAttachFailure)
+{
+    public const int NoDriver = -1;
+    public const int NoGroup = -1;
+
+    public static DeviceState Initial(DeviceSpec spec) => new(
+        Present: false, EverAdded: false, Status: ProbeStatus.Unprobed, Driver: NoDriver, Group: NoGroup,
+        HasFwspec: false, Ops: DmaOps.None, ArchSetOps: false, Coherent: spec.Coherent,
+        CoherentMask: DmaMask.BitMask(spec.CoherentMaskBits), LiveConfigures: 0,
+        ConfiguredOps: DmaOps.None, OpsBeforeConfigure: DmaOps.None, Fallback: FallbackReason.None,
+        PendingProbeErrno: 0, PendingAttachFailure: false);
+
+    public bool IsBound => Status == ProbeStatus.Bound;
+    public bool IsGrouped => Group != NoGroup;
+}
+
+/// <summary>The changing state of one IOMMU instance.</summary>
+public sealed record InstanceState(bool Registered, int Generation, int Unregistrations, int SharedMapping, bool PendingDomainAllocFailure, int DomainsInUse)
+{
+    public static readonly InstanceState Initial = new(false, 0, 0, -1, false, 0);
+}
+
+/// <summary>An IOMMU group: its id, members in the order they joined, the instance that formed it.</summary>
+public sealed record IommuGroup(int Id, System.Collections.Immutable.ImmutableArray<int> Members, int Instance, int Generation, bool HasDomain);

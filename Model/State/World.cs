@@ -1,0 +1,58 @@
+using System.Collections.Immutable;
+
+namespace Checker.Model.State;
+
+/// <summary>
+/// The whole changing state (spec section 2): immutable; <see cref="Semantics.Kernel.Step"/> returns a
+/// new one. Per-device, per-driver and per-instance state is indexed like the machine's lists.
+/// </summary>
+public sealed record World(
+    Machine Machine,
+    ImmutableArray<DeviceState> Devices,
+    ImmutableArray<InstanceState> Instances,
+    ImmutableArray<bool> DriverRegistered,
+    ImmutableArray<int> RegisteredDrivers,
+    ImmutableArray<int> BusList,
+    ImmutableArray<int> DeferredPending,
+    ImmutableArray<int> DeferredActive,
+    bool DeferredProbeEnabled,
+    bool InitcallsDone,
+    bool WorkQueued,
+    ImmutableSortedDictionary<int, IommuGroup> Groups,
+    ImmutableHashSet<int> LiveMappings,
+    int NextMapping,
+    long Clock,
+    ImmutableList<LogLine> Log,
+    ImmutableArray<TraceEntry> Trace)
+{
+    /// <summary>The state before anything happened: nothing added, nothing registered, clock at zero.</summary>
+    public static World Initial(Machine m) => new(
+        m,
+        m.Devices.Select(DeviceState.Initial).ToImmutableArray(),
+        m.Iommus.Select(_ => InstanceState.Initial).ToImmutableArray(),
+        m.Drivers.Select(_ => false).ToImmutableArray(),
+        ImmutableArray<int>.Empty,
+        ImmutableArray<int>.Empty,
+        ImmutableArray<int>.Empty,
+        ImmutableArray<int>.Empty,
+        DeferredProbeEnabled: false,
+        InitcallsDone: false,
+        WorkQueued: false,
+        ImmutableSortedDictionary<int, IommuGroup>.Empty,
+        ImmutableHashSet<int>.Empty,
+        NextMapping: 0,
+        Clock: 0,
+        ImmutableList<LogLine>.Empty,
+        ImmutableArray<TraceEntry>.Empty);
+
+    public Variants Variants => Machine.Variants;
+
+    /// <summary>Quiescence (spec section 3): no deferred work is queued (the caller knows whether its script is done).</summary>
+    public bool Quiescent => !WorkQueued;
+
+    public DeviceState Device(int d) => Devices[d];
+
+    public World WithDevice(int d, DeviceState s) => this with { Devices = Devices.SetItem(d, s) };
+
+    public World WithInstance(int i, InstanceState s) => this with { Instances = Instances.SetItem(i, s) };
+}
