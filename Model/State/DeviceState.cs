@@ -20,7 +20,8 @@ public sealed record DeviceState(
     DmaOps OpsBeforeConfigure,
     FallbackReason Fallback,
     int PendingProbeErrno,
-    bool PendingAttachFailure)
+    bool PendingAttachFailure,
+    bool InjectedFailure)
 {
     public const int NoDriver = -1;
     public const int NoGroup = -1;
@@ -30,7 +31,7 @@ public sealed record DeviceState(
         HasFwspec: false, Ops: DmaOps.None, ArchSetOps: false, Coherent: spec.Coherent,
         CoherentMask: DmaMask.BitMask(spec.CoherentMaskBits), LiveConfigures: 0,
         ConfiguredOps: DmaOps.None, OpsBeforeConfigure: DmaOps.None, Fallback: FallbackReason.None,
-        PendingProbeErrno: 0, PendingAttachFailure: false);
+        PendingProbeErrno: 0, PendingAttachFailure: false, InjectedFailure: false);
 
     public bool IsBound => Status == ProbeStatus.Bound;
     public bool IsGrouped => Group != NoGroup;
@@ -43,4 +44,4 @@ public sealed record InstanceState(bool Registered, int Generation, int Unregist
 }
 
 /// <summary>An IOMMU group: its id, members in the order they joined, the instance that formed it.</summary>
-public sealed record IommuGroup(int Id, System.Collections.Immutable.ImmutableArray<int> Members, int Instance, int Generation, bool HasDomain);
+public sealed record IommuGroup(int Id, System.Collections.Immutable.ImmutableArray<int> Members, int Instance, int Generation, bool HasDomain, bool HoldsContext);

@@ -1,0 +1,85 @@
+using Checker.Model.State;
+
+namespace Checker.Model.Semantics;
+
+public static partial class Kernel
+{
+    /// <summary>
+    /// Mirrors arch_setup_dma_ops(). arm64/x86 (v5.3): the coherent attribute from firmware, IOMMU
+    /// ops when the device's group has a domain, else direct ops (with the "retaining platform DMA
+    /// ops" warning when the group has none). arm (v4.12): returns at once if the device already
+    /// has ops, else a new per-device mapping behind a registered IOMMU, or direct ops.
+    /// A fallback to direct ops takes the bus default, non-coherent, under `fallback=default-ops`.
+    /// </summary>
+    private static World ArchSetupDmaOps(World w, int dev, FallbackReason fallback)
+    {
+        var spec = w.Machine.Devices[dev];
+        var d = w.Devices[dev];
+        if (w.Machine.Arch == Arch.Arm && d.Ops.IsSet)
+            return w;
+        var group = d.IsGrouped ? w.Groups[d.Group] : null;
+        if (group is { HasDomain: false })
+        {
+            fallback = FallbackReason.NoDomain;
+            w = Log.Line(w, LogLevel.Info, $"Failed to set up IOMMU for device {spec.Name}; retaining platform DMA ops");
+        }
+        DmaOps ops;
+        if (group is { HasDomain: true } && w.Instances[group.Instance].Registered)
+        {
+            int mapping = -1;
+            if (w.Machine.Arch == Arch.Arm)
+                (w, mapping) = NewMapping(w);
+            ops = new DmaOps(DmaOpsKind.Iommu, DmaOps.ArchOwner, mapping, group.Instance, w.Instances[group.Instance].Generation);
+        }
+        else
+            ops = DmaOps.Direct(DmaOps.ArchOwner);
+
+        bool coherent = spec.Coherent;
+        if (fallback != FallbackReason.None)
+        {
+            if (w.Variants.Fallback == FallbackVariant.DefaultOps)
+                coherent = false;
+            w = Log.Trace(w, new FallbackTrace(dev, spec.Coherent, coherent, fallback));
+        }
+        return w.WithDevice(dev, w.Devices[dev] with { Ops = ops, ArchSetOps = true, Coherent = coherent, Fallback = fallback });
+    }
+
+    /// <summary>
+    /// Mirrors arch_teardown_dma_ops(). arm64/x86 (v5.3): dma_ops = NULL. arm, by the `teardown`
+    /// variant: `keep` releases an arch-made mapping and leaves the ops set (stale after a
+    /// deferral); `clear-always` also clears the ops whoever set them; `clear-owned` acts only on
+    /// ops the arch set (dev->archdata.dma_ops_setup).
+    /// </summary>
+    private static World ArchTeardownDmaOps(World w, int dev)
+    {
+        var d = w.Devices[dev];
+        if (w.Machine.Arch != Arch.Arm)
+            return w.WithDevice(dev, d with { Ops = DmaOps.None, ArchSetOps = false, Fallback = FallbackReason.None });
+        bool archMapping = d.Ops.Owner == DmaOps.ArchOwner && d.Ops.Mapping >= 0;
+        switch (w.Variants.Teardown)
+        {
+            case TeardownVariant.Keep:
+                return archMapping ? ReleaseMapping(w, d.Ops.Mapping) : w;
+            case TeardownVariant.ClearAlways:
+                if (archMapping)
+                    w = ReleaseMapping(w, d.Ops.Mapping);
+                return w.WithDevice(dev, w.Devices[dev] with { Ops = DmaOps.None, ArchSetOps = false });
+            default:
+                if (!d.ArchSetOps)
+                    return w;
+                if (archMapping)
+                    w = ReleaseMapping(w, d.Ops.Mapping);
+                return w.WithDevice(dev, w.Devices[dev] with { Ops = DmaOps.None, ArchSetOps = false });
+        }
+    }
+
+    /// <summary>arm_iommu_create_mapping(): a new live mapping.</summary>
+    private static (World World, int Mapping) NewMapping(World w)
+    {
+        int id = w.NextMapping;
+        return (w with { NextMapping = id + 1, LiveMappings = w.LiveMappings.Add(id) }, id);
+    }
+
+    /// <summary>arm_iommu_release_mapping(): the mapping is gone; ops still pointing at it are stale.</summary>
+    private static World ReleaseMapping(World w, int mapping) => w with { LiveMappings = w.LiveMappings.Remove(mapping) };
+}

@@ -1,0 +1,60 @@
+using Checker.Model.State;
+
+namespace Checker.Model.Semantics;
+
+public static partial class Kernel
+{
+    /// <summary>
+    /// Mirrors driver_deferred_probe_trigger(): once enabled, the pending list moves to the end of
+    /// the active list and the work is queued.
+    /// </summary>
+    private static World DriverDeferredProbeTrigger(World w)
+    {
+        if (!w.DeferredProbeEnabled)
+            return w;
+        return w with
+        {
+            DeferredActive = w.DeferredActive.AddRange(w.DeferredPending),
+            DeferredPending = [],
+            WorkQueued = true,
+        };
+    }
+
+    /// <summary>
+    /// Mirrors deferred_probe_work_func(): devices from the head of the active list, one at a time,
+    /// until it is empty, including those that triggers during the run moved there. A trigger
+    /// during the run queues the work again.
+    /// </summary>
+    private static World DeferredProbeWorkFunc(World w)
+    {
+        w = w with { WorkQueued = false };
+        while (!w.DeferredActive.IsEmpty)
+        {
+            int dev = w.DeferredActive[0];
+            w = w with { DeferredActive = w.DeferredActive.RemoveAt(0) };
+            if (w.Devices[dev].Present && !w.Devices[dev].IsBound)
+                w = DeviceAttach(w, dev);
+        }
+        return w;
+    }
+
+    /// <summary>flush_work(): run the work until it is no longer queued.</summary>
+    private static World FlushDeferredWork(World w)
+    {
+        while (w.WorkQueued)
+            w = DeferredProbeWorkFunc(w);
+        return w;
+    }
+
+    /// <summary>
+    /// Mirrors deferred_probe_initcall() (a late_initcall): enable deferred probing, trigger and
+    /// flush; then initcalls are done (waiting for a missing DT IOMMU stops), trigger and flush again.
+    /// </summary>
+    private static World DeferredProbeInitcall(World w)
+    {
+        w = DriverDeferredProbeTrigger(w with { DeferredProbeEnabled = true });
+        w = FlushDeferredWork(w);
+        w = DriverDeferredProbeTrigger(w with { InitcallsDone = true });
+        return FlushDeferredWork(w);
+    }
+}

@@ -1,0 +1,115 @@
+using Checker.Model.State;
+
+namespace Checker.Model.Semantics;
+
+public static partial class Kernel
+{
+    /// <summary>What the firmware lookup of dma_configure concluded about a device's IOMMU.</summary>
+    private enum IommuLookup { None, Defer, Registered }
+
+    /// <summary>
+    /// Mirrors dma_configure() -> of_dma_configure()/acpi_dma_configure(): look the IOMMU up through
+    /// the firmware (deferring or giving up as section 3 says), group the device, compute the mask
+    /// (DT), then arch_setup_dma_ops. Returns false for -EPROBE_DEFER, the only error it reports.
+    /// </summary>
+    private static (World World, bool Ok) DmaConfigure(World w, int dev)
+    {
+        var spec = w.Machine.Devices[dev];
+        (w, var lookup) = IommuXlate(w, dev);
+        if (lookup == IommuLookup.Defer)
+            return (w, false);
+
+        var fallback = FallbackReason.None;
+        if (lookup == IommuLookup.Registered && !w.Devices[dev].IsGrouped)
+        {
+            (w, bool attached) = IommuProbeDevice(w, dev, spec.Iommu!.Value, Log.Prefix(w, dev));
+            if (!attached)
+                fallback = FallbackReason.ContextsExhausted;
+        }
+        if (spec.Firmware == Firmware.Dt)
+            w = OfDmaSetMask(w, dev);
+
+        var before = w.Devices[dev].Ops;
+        w = ArchSetupDmaOps(w, dev, fallback);
+        var d = w.Devices[dev];
+        return (w.WithDevice(dev, d with
+        {
+            LiveConfigures = d.LiveConfigures + 1,
+            ConfiguredOps = d.Ops,
+            OpsBeforeConfigure = before,
+        }), true);
+    }
+
+    /// <summary>
+    /// The firmware half: of_iommu_xlate() for DT, iort_iommu_xlate() for ACPI (spec section 3,
+    /// really_probe step 2), plus the `defer-to-parent` variant's extra wait for the parent bridge.
+    /// </summary>
+    private static (World World, IommuLookup Lookup) IommuXlate(World w, int dev)
+    {
+        var spec = w.Machine.Devices[dev];
+        if (spec.Iommu is not int inst)
+            return (w, IommuLookup.None);
+        if (w.Variants.Groups == GroupsVariant.DeferToParent && spec.Pci?.ParentBridge is int parent
+            && w.Devices[parent].Status is ProbeStatus.Unprobed or ProbeStatus.Deferred)
+            return (w, IommuLookup.Defer);
+
+        if (w.Instances[inst].Registered)
+            return (WithFwspec(w, dev), IommuLookup.Registered);
+        if (spec.Firmware == Firmware.Dt)
+        {
+            // The otherwise-empty fwspec names the IOMMU the device waits for.
+            w = WithFwspec(w, dev);
+            if (!w.InitcallsDone || w.Machine.Iommus[inst].DeferForever)
+                return (w, IommuLookup.Defer);
+            return (Log.Dev(w, dev, "ignoring dependency for device, assuming no driver", LogLevel.Info), IommuLookup.None);
+        }
+        // iort_iommu_driver_enabled(): a built-in driver will come, a modular one may never.
+        bool builtin = w.Machine.Iommus[inst].Driver is int drv && w.Machine.Drivers[drv].Arrival.Builtin;
+        return (w, builtin ? IommuLookup.Defer : IommuLookup.None);
+    }
+
+    private static World WithFwspec(World w, int dev) =>
+        w.Devices[dev].HasFwspec ? w : w.WithDevice(dev, w.Devices[dev] with { HasFwspec = true });
+
+    /// <summary>
+    /// Mirrors of_dma_configure()'s size and mask (DT devices): without dma-ranges the size comes
+    /// from the coherent mask, where mask + 1 overflows to 0 for a 64-bit mask (`mask-plus-one`,
+    /// the bug) unless max(mask, mask + 1) is taken (`mask-max`); the mask is then narrowed to
+    /// DMA_BIT_MASK(ilog2(dma_addr + size - 1) + 1).
+    /// </summary>
+    private static World OfDmaSetMask(World w, int dev)
+    {
+        var spec = w.Machine.Devices[dev];
+        var d = w.Devices[dev];
+        ulong dmaAddr, size;
+        unchecked
+        {
+            if (spec.DmaRanges is { } r)
+                (dmaAddr, size) = (r.Base, r.Size);
+            else
+            {
+                dmaAddr = 0;
+                ulong mask = d.CoherentMask;
+                size = w.Variants.Mask == MaskVariant.MaskMax ? Math.Max(mask, mask + 1) : mask + 1;
+            }
+            ulong last = dmaAddr + size - 1;
+            ulong narrowed = last == 0 ? 0 : DmaMask.BitMask(DmaMask.Ilog2(last) + 1);
+            w = Log.Trace(w, new MaskTrace(dev, dmaAddr, size, narrowed));
+            return w.WithDevice(dev, d with { CoherentMask = d.CoherentMask & narrowed });
+        }
+    }
+
+    /// <summary>
+    /// dma_deconfigure (v4.12) / arch_teardown_dma_ops (v5.3): undoes the matching successful
+    /// dma_configure. A teardown after a failed configure matches none and is not counted.
+    /// </summary>
+    private static World DmaDeconfigure(World w, int dev)
+    {
+        var d = w.Devices[dev];
+        bool matched = d.LiveConfigures > 0;
+        w = ArchTeardownDmaOps(w, dev);
+        var after = w.Devices[dev];
+        w = w.WithDevice(dev, after with { LiveConfigures = matched ? after.LiveConfigures - 1 : 0 });
+        return Log.Trace(w, new DeconfigureTrace(dev, d.OpsBeforeConfigure, after.Ops, matched));
+    }
+}

@@ -1,0 +1,56 @@
+using Checker.Model.Events;
+using Checker.Model.State;
+
+namespace Checker.Model.Semantics;
+
+public static partial class Kernel
+{
+    /// <summary>Whether E makes sense in W (spec section 3: "An event is enabled only when ...").</summary>
+    public static bool IsEnabled(World w, Event e) => e is Boot || WhyDisabled(w, e) is null;
+
+    /// <summary>Null when E is enabled in W, else the reason in a few words.</summary>
+    public static string? WhyDisabled(World w, Event e)
+    {
+        var m = w.Machine;
+        return e switch
+        {
+            AddDevice a => !m.Devices[a.Device].PresentAtBoot ? "not present at boot"
+                : w.Devices[a.Device].EverAdded ? "already added"
+                : ParentMissing(w, a.Device),
+            RegisterDriver r => !m.Drivers[r.Driver].Arrival.Builtin ? "a module: use modprobe"
+                : w.DriverRegistered[r.Driver] ? "already registered"
+                : w.DeferredProbeEnabled ? "initcalls are over" : null,
+            LateInitcall => w.DeferredProbeEnabled ? "already ran"
+                : m.Index.BuiltinOrder.Any(d => !w.DriverRegistered[d]) ? "built-in drivers still to register"
+                : m.Devices.Any(d => d.PresentAtBoot && !w.Devices[d.Index].EverAdded) ? "boot devices still to add"
+                : null,
+            DeferredWork => w.WorkQueued ? null : "no deferred work queued",
+            Modprobe p => m.Drivers[p.Driver].Arrival.Builtin ? "built in"
+                : w.DriverRegistered[p.Driver] ? "already loaded"
+                : !w.InitcallsDone ? "userspace has not started" : null,
+            Rmmod r => m.Drivers[r.Driver].Arrival.Builtin ? "built in"
+                : !w.DriverRegistered[r.Driver] ? "not loaded" : null,
+            SriovEnable s => !w.Devices[s.PhysFn].IsBound ? "PF not bound"
+                : m.Index.VirtualFunctions[s.PhysFn].Count(v => !w.Devices[v].Present) < s.Count ? "not enough VFs left"
+                : null,
+            Unbind u => w.Devices[u.Device].IsBound ? null : "not bound",
+            Bind b => !w.Devices[b.Device].Present ? "not present"
+                : w.Devices[b.Device].IsBound ? "already bound"
+                : !w.DriverRegistered[b.Driver] ? "driver not registered"
+                : !m.Drivers[b.Driver].Matches.Contains(b.Device) ? "driver does not match" : null,
+            HotAdd h => w.Devices[h.Device].Present ? "already present"
+                : m.Devices[h.Device].Pci?.IsVf == true ? "a VF: use sriov-enable"
+                : m.Devices[h.Device].PresentAtBoot && !w.Devices[h.Device].EverAdded ? "a boot device not yet added"
+                : !w.InitcallsDone ? "hotplug starts after boot"
+                : ParentMissing(w, h.Device),
+            HotRemove h => w.Devices[h.Device].Present ? null : "not present",
+            FailNextProbe f => w.Devices[f.Device].PendingProbeErrno != 0 ? "a probe failure is already pending" : null,
+            FailNextAttach f => w.Devices[f.Device].PendingAttachFailure ? "an attach failure is already pending" : null,
+            FailDomainAlloc f => w.Instances[f.Iommu].PendingDomainAllocFailure ? "already pending" : null,
+            _ => null,
+        };
+    }
+
+    private static string? ParentMissing(World w, int dev) =>
+        w.Machine.Devices[dev].Pci?.ParentBridge is int p && !w.Devices[p].Present ? "parent not present" : null;
+}

@@ -1,0 +1,86 @@
+using Checker.Model.Events;
+using Checker.Model.State;
+using Checker.Model.Topology;
+
+namespace Checker.Model.Semantics;
+
+public static partial class Kernel
+{
+    /// <summary>
+    /// Mirrors iommu_probe_device() -> iommu_group_get_for_dev() -> iommu_group_add_device(): find
+    /// or allocate the group (pci_device_group / generic_device_group), then attach the group's
+    /// default domain. On -ENOSPC the device is taken out again and a group it created is freed.
+    /// Returns whether the device ended up grouped.
+    /// </summary>
+    private static (World World, bool Grouped) IommuProbeDevice(World w, int dev, int inst, string prefix)
+    {
+        var existing = FindGroup(w, dev);
+        var group = existing ?? NewGroup(ref w, inst);
+        var instance = w.Instances[inst];
+        if (group.HasDomain && (!group.HoldsContext || w.Devices[dev].PendingAttachFailure))
+        {
+            bool noContext = !group.HoldsContext && w.Machine.Iommus[inst].Contexts is int limit && instance.DomainsInUse >= limit;
+            if (w.Devices[dev].PendingAttachFailure || noContext)
+            {
+                w = w.WithDevice(dev, w.Devices[dev] with { PendingAttachFailure = false });
+                w = Log.DevWithPrefix(w, prefix, dev, $"Failed to add to iommu group {group.Id}: {Errno.ENOSPC}");
+                return (w, false);
+            }
+            w = w.WithInstance(inst, instance with { DomainsInUse = instance.DomainsInUse + 1 });
+            group = group with { HoldsContext = true };
+        }
+        group = group with { Members = group.Members.Add(dev) };
+        w = w with { Groups = w.Groups.SetItem(group.Id, group) };
+        w = w.WithDevice(dev, w.Devices[dev] with { Group = group.Id });
+        w = Log.Trace(w, new GroupAddTrace(dev, group.Id, inst));
+        return (Log.DevWithPrefix(w, prefix, dev, $"Adding to iommu group {group.Id}"), true);
+    }
+
+    /// <summary>pci_device_group(): the first group its search meets; platform and AMBA devices never share.</summary>
+    private static IommuGroup? FindGroup(World w, int dev)
+    {
+        if (w.Machine.Devices[dev].Pci is null)
+            return null;
+        bool walkDown = w.Variants.Groups == GroupsVariant.WalkDown;
+        foreach (int c in PciDeviceGroup.Candidates(w.Machine, dev, d => w.Devices[d].Present, walkDown))
+            if (c != dev && w.Devices[c].IsGrouped)
+                return w.Groups[w.Devices[c].Group];
+        return null;
+    }
+
+    /// <summary>
+    /// iommu_group_alloc() with the smallest free id (ida), and its default domain unless a
+    /// `fail-domain-alloc` is pending for the instance. The group is stored only once it has a member.
+    /// </summary>
+    private static IommuGroup NewGroup(ref World w, int inst)
+    {
+        int id = 0;
+        while (w.Groups.ContainsKey(id))
+            id++;
+        var instance = w.Instances[inst];
+        bool domain = !instance.PendingDomainAllocFailure;
+        if (!domain)
+            w = w.WithInstance(inst, instance with { PendingDomainAllocFailure = false });
+        return new IommuGroup(id, [], inst, instance.Generation, domain, HoldsContext: false);
+    }
+
+    /// <summary>
+    /// Mirrors iommu_group_remove_device() on BUS_NOTIFY_REMOVED_DEVICE: the device leaves its
+    /// group; an empty group is freed, with its context, and its id returns to the allocator.
+    /// </summary>
+    private static World IommuGroupRemoveDevice(World w, int dev)
+    {
+        int id = w.Devices[dev].Group;
+        if (id == DeviceState.NoGroup)
+            return w;
+        w = Log.Dev(w, dev, $"Removing from iommu group {id}");
+        var group = w.Groups[id];
+        var members = group.Members.Remove(dev);
+        w = w.WithDevice(dev, w.Devices[dev] with { Group = DeviceState.NoGroup });
+        if (!members.IsEmpty)
+            return w with { Groups = w.Groups.SetItem(id, group with { Members = members }) };
+        if (group.HoldsContext)
+            w = w.WithInstance(group.Instance, w.Instances[group.Instance] with { DomainsInUse = w.Instances[group.Instance].DomainsInUse - 1 });
+        return w with { Groups = w.Groups.Remove(id) };
+    }
+}

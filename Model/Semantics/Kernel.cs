@@ -1,0 +1,89 @@
+using Checker.Model.Events;
+using Checker.Model.State;
+
+namespace Checker.Model.Semantics;
+
+/// <summary>The model's one pure entry point: <see cref="Step(World, Event)"/>.</summary>
+public static partial class Kernel
+{
+    /// <summary>The state before the first event. On x86 the IOMMU is up before any device (pci_iommu_init).</summary>
+    public static World Boot(Machine m)
+    {
+        var w = World.Initial(m);
+        if (m.Arch == Arch.X86)
+            for (int i = 0; i < m.Iommus.Length; i++)
+                w = w.WithInstance(i, w.Instances[i] with { Registered = true, Generation = 1 });
+        return w;
+    }
+
+    public static World Step(World w, Event e) => Step(w, e, null);
+
+    /// <summary>
+    /// One atomic event. The clock moves 1 ms (or to AT, a script action's `at:` in µs); the step's
+    /// trace is cleared. An event that is not enabled in W changes nothing but the clock and says so.
+    /// </summary>
+    public static World Step(World w, Event e, long? atMicros)
+    {
+        w = w with
+        {
+            Clock = atMicros is long at && at > w.Clock ? at : w.Clock + 1000,
+            Trace = [],
+        };
+        if (e is Boot)
+            return BootSequence(w);
+        if (WhyDisabled(w, e) is { } why)
+            return Log.Checker(w, $"{EventText.Format(w.Machine, e)}: not possible now ({why})");
+        w = Announce(w, e);
+        return e switch
+        {
+            AddDevice a => DeviceAdd(w, a.Device),
+            RegisterDriver r => DriverRegister(w, r.Driver),
+            LateInitcall => DeferredProbeInitcall(w),
+            DeferredWork => DeferredProbeWorkFunc(w),
+            Modprobe p => DriverRegister(w, p.Driver),
+            Rmmod r => DeleteModule(w, r.Driver),
+            SriovEnable s => SriovEnableVfs(w, s.PhysFn, s.Count),
+            Unbind u => DeviceReleaseDriver(w, u.Device),
+            Bind b => BindStore(w, b.Device, b.Driver),
+            HotAdd h => DeviceAdd(w, h.Device),
+            HotRemove h => PciStopAndRemoveBusDevice(w, h.Device),
+            FailNextProbe f => w.WithDevice(f.Device, w.Devices[f.Device] with { PendingProbeErrno = f.Errno }),
+            FailNextAttach f => w.WithDevice(f.Device, w.Devices[f.Device] with { PendingAttachFailure = true }),
+            FailDomainAlloc f => w.WithInstance(f.Iommu, w.Instances[f.Iommu] with { PendingDomainAllocFailure = true }),
+            _ => throw new ArgumentOutOfRangeException(nameof(e), e, "unknown event"),
+        };
+    }
+
+    /// <summary>
+    /// The script's `boot`: every boot device in file order, the built-in drivers by (initcall
+    /// level, link order), then late_initcall, each as its own event (the same events exploration uses).
+    /// </summary>
+    public static IEnumerable<Event> BootEvents(Machine m)
+    {
+        foreach (var d in m.Devices.Where(d => d.PresentAtBoot))
+            yield return new AddDevice(d.Index);
+        foreach (var drv in m.Index.BuiltinOrder)
+            yield return new RegisterDriver(drv);
+        yield return new LateInitcall();
+    }
+
+    private static World BootSequence(World w)
+    {
+        foreach (var e in BootEvents(w.Machine))
+        {
+            var trace = w.Trace;
+            w = Step(w, e);
+            w = w with { Trace = trace.AddRange(w.Trace) };
+        }
+        return w;
+    }
+
+    /// <summary>Script actions are logged as `checker:` lines; the boot's own steps only at debug level.</summary>
+    private static World Announce(World w, Event e)
+    {
+        string text = EventText.Format(w.Machine, e);
+        return e is AddDevice or RegisterDriver or LateInitcall or DeferredWork
+            ? Log.Line(w, LogLevel.Debug, "checker: " + text)
+            : Log.Checker(w, text);
+    }
+}

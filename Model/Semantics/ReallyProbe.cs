@@ -1,0 +1,123 @@
+using Checker.Model.Events;
+using Checker.Model.State;
+
+namespace Checker.Model.Semantics;
+
+internal enum ProbeOutcome { Bound, Deferred, Failed, WaitingForSupplier }
+
+public static partial class Kernel
+{
+    /// <summary>
+    /// Mirrors really_probe() in drivers/base/dd.c (v5.3): device links, then dev->driver and
+    /// dma_configure, then the driver's probe, with teardown on failure. Ordering matters: the
+    /// group is allocated inside dma_configure, so it is the probe order that decides groups.
+    /// </summary>
+    private static (World World, ProbeOutcome Outcome) ReallyProbe(World w, int dev, int drv)
+    {
+        var m = w.Machine;
+        if (SupplierNotReady(w, dev) is int supplier)
+        {
+            w = Log.Dev(w, dev, $"probe deferral - supplier {m.Devices[supplier].Name} not ready", LogLevel.Debug);
+            return (DeferProbe(w, dev), ProbeOutcome.WaitingForSupplier);
+        }
+
+        w = w.WithDevice(dev, w.Devices[dev] with { Driver = drv });
+        (w, bool configured) = DmaConfigure(w, dev);
+        if (!configured)
+        {
+            // v5.3 jumps to probe_failed, which tears the ops down; v4.12 on arm32 skips it (dma_failed).
+            if (m.Arch != Arch.Arm)
+                w = ArchTeardownDmaOps(w, dev);
+            return (ProbeFailed(w, dev, drv, Errno.EPROBE_DEFER, injected: false), ProbeOutcome.Deferred);
+        }
+
+        (int ret, bool injected) = DriverProbe(w, dev, drv);
+        if (injected)
+            w = w.WithDevice(dev, w.Devices[dev] with { PendingProbeErrno = 0 });
+        if (ret != 0)
+        {
+            w = DmaDeconfigure(w, dev);
+            w = ProbeFailed(w, dev, drv, ret, injected);
+            return (w, ret == Errno.EPROBE_DEFER ? ProbeOutcome.Deferred : ProbeOutcome.Failed);
+        }
+        return (DriverBound(w, dev, drv), ProbeOutcome.Bound);
+    }
+
+    /// <summary>The driver's probe: an injected fault first, else its scripted behaviour.</summary>
+    private static (int Ret, bool Injected) DriverProbe(World w, int dev, int drv)
+    {
+        if (w.Devices[dev].PendingProbeErrno is var injected and not 0)
+            return (injected, true);
+        return w.Machine.Drivers[drv].Probe switch
+        {
+            ProbeBehaviour.FailsWith f => (f.Errno, false),
+            ProbeBehaviour.DefersUntilBound d when !w.Devices[d.Supplier].IsBound => (Errno.EPROBE_DEFER, false),
+            _ => (0, false),
+        };
+    }
+
+    /// <summary>
+    /// The probe_failed tail of really_probe(): dev->driver = NULL, then the deferral goes to the
+    /// end of the pending list, -ENODEV/-ENXIO are quiet, anything else is a warning.
+    /// </summary>
+    private static World ProbeFailed(World w, int dev, int drv, int ret, bool injected)
+    {
+        var m = w.Machine;
+        w = w.WithDevice(dev, w.Devices[dev] with { Driver = DeviceState.NoDriver });
+        string drvName = m.Drivers[drv].Name, devName = m.Devices[dev].Name;
+        if (ret == Errno.EPROBE_DEFER)
+        {
+            w = Log.Dev(w, dev, $"Driver {drvName} requests probe deferral", LogLevel.Debug);
+            return DeferProbe(w, dev);
+        }
+        w = ret is Errno.ENODEV or Errno.ENXIO
+            ? Log.Debug(w, $"{drvName}: probe of {devName} rejects match {ret}")
+            : Log.Line(w, LogLevel.Info, $"{drvName}: probe of {devName} failed with error {ret}");
+        return w.WithDevice(dev, w.Devices[dev] with { Status = ProbeStatus.Failed, InjectedFailure = injected }) with
+        {
+            DeferredPending = w.DeferredPending.Remove(dev),
+        };
+    }
+
+    /// <summary>Mirrors driver_deferred_probe_add(): to the end of the pending list, once.</summary>
+    private static World DeferProbe(World w, int dev)
+    {
+        w = w.WithDevice(dev, w.Devices[dev] with { Status = ProbeStatus.Deferred, Driver = DeviceState.NoDriver });
+        return w.DeferredPending.Contains(dev) ? w : w with { DeferredPending = w.DeferredPending.Add(dev) };
+    }
+
+    /// <summary>
+    /// Mirrors driver_bound(): the device leaves the deferred lists and, once deferred probing is
+    /// enabled, a trigger is queued. An IOMMU driver binding its instance's device registers it.
+    /// </summary>
+    private static World DriverBound(World w, int dev, int drv)
+    {
+        var m = w.Machine;
+        w = w.WithDevice(dev, w.Devices[dev] with { Status = ProbeStatus.Bound, Driver = drv, InjectedFailure = false }) with
+        {
+            DeferredPending = w.DeferredPending.Remove(dev),
+            DeferredActive = w.DeferredActive.Remove(dev),
+        };
+        w = Log.Debug(w, $"bus: '{m.Devices[dev].Bus.BusName()}': really_probe: bound device {m.Devices[dev].Name} to driver {m.Drivers[drv].Name}");
+        if (m.Index.InstanceOfDevice[dev] is int inst && m.Iommus[inst].Driver == drv)
+            w = IommuDeviceRegister(w, inst);
+        return DriverDeferredProbeTrigger(w);
+    }
+
+    /// <summary>
+    /// device_links_check_suppliers(): the supplier DEV must wait for, if one is not bound. Links
+    /// exist with `groups=parent-link` (PCI device -> parent bridge) and `fw-devlink=on` (DT
+    /// platform/amba master -> its IOMMU's device).
+    /// </summary>
+    private static int? SupplierNotReady(World w, int dev)
+    {
+        var spec = w.Machine.Devices[dev];
+        if (w.Variants.Groups == GroupsVariant.ParentLink && spec.Pci?.ParentBridge is int parent
+            && !w.Devices[parent].IsBound)
+            return parent;
+        if (w.Variants.FwDevlink && spec.Bus != BusKind.Pci && spec.Firmware == Firmware.Dt
+            && spec.Iommu is int inst && w.Machine.Iommus[inst].Device is int supplier && !w.Devices[supplier].IsBound)
+            return supplier;
+        return null;
+    }
+}

@@ -1,0 +1,43 @@
+using Checker.Model.State;
+
+namespace Checker.Model.Topology;
+
+/// <summary>ACS isolation of PCI functions (spec section 4, "ACS").</summary>
+public static class Acs
+{
+    /// <summary>
+    /// Mirrors pci_acs_enabled() in drivers/pci/pci.c with REQ_ACS_FLAGS: quirked devices isolate;
+    /// conventional PCI, PCI bridges and event collectors never do; root and downstream ports need
+    /// ACS; endpoints and upstream ports need it only when multifunction (VFs count as single-function).
+    /// </summary>
+    public static bool Enabled(DeviceSpec dev)
+    {
+        var pci = dev.Pci ?? throw new ArgumentException($"{dev.Name} is not a PCI device", nameof(dev));
+        if (pci.AcsQuirk)
+            return true;
+        bool allFlags = (pci.Acs & AcsFlags.Required) == AcsFlags.Required;
+        return pci.Type switch
+        {
+            PcieType.LegacyPci or PcieType.PciBridge or PcieType.PcieToPciBridge
+                or PcieType.PciToPcieBridge or PcieType.RcEventCollector => false,
+            PcieType.RootPort or PcieType.DownstreamPort => allFlags,
+            _ => pci.IsVf || !pci.Multifunction || allFlags,
+        };
+    }
+
+    /// <summary>
+    /// Mirrors pci_acs_path_enabled(start, NULL, REQ_ACS_FLAGS): START and every bridge above it
+    /// up to the root bus isolate.
+    /// </summary>
+    public static bool PathEnabled(Machine m, int start)
+    {
+        for (int? d = start; d is int cur; d = m.Devices[cur].Pci!.ParentBridge)
+            if (!Enabled(m.Devices[cur]))
+                return false;
+        return true;
+    }
+
+    /// <summary>Whether a bridge of this type takes over the requester ID of the devices below it.</summary>
+    public static bool TakesOverRequesterId(PcieType type) =>
+        type is not (PcieType.RootPort or PcieType.UpstreamPort or PcieType.DownstreamPort);
+}

@@ -1,0 +1,105 @@
+using Checker.Model.State;
+
+namespace Checker.Model.Topology;
+
+/// <summary>
+/// The search of pci_device_group() in drivers/iommu/iommu.c, as a lazy sequence of the devices
+/// whose group it would take, in the order it looks at them. The caller takes the first that has
+/// a group (or allocates a new one); the canonical partition joins a device to all of them.
+/// </summary>
+public static class PciDeviceGroup
+{
+    /// <summary>
+    /// Mirrors pci_device_group(): DMA-alias walk, upstream walk to the ACS isolation point,
+    /// quirk aliases on the bus, then the other functions of a non-isolated multifunction slot.
+    /// With WALKDOWN (the `walk-down` variant) it also offers the non-isolated devices below the
+    /// isolation point. PRESENT filters for_each_pci_dev().
+    /// </summary>
+    public static IEnumerable<int> Candidates(Machine m, int dev, Func<int, bool> present, bool walkDown)
+    {
+        var (top, walked) = Walk(m, dev);
+        foreach (var d in walked)
+            yield return d;
+        if (walkDown)
+            foreach (var d in Below(m, top, present))
+                yield return d;
+        var seen = new HashSet<int>();
+        foreach (var d in AliasGroup(m, top, present, seen))
+            yield return d;
+        foreach (var d in FunctionAliasGroup(m, top, present, seen))
+            yield return d;
+    }
+
+    /// <summary>
+    /// Steps 1 and 2 of the search: the device, the bridges that take over its requester ID
+    /// (pci_for_each_dma_alias), then the bridges up to the first whose whole path has ACS.
+    /// Returns the device the walk stopped at and every device visited, in order.
+    /// </summary>
+    public static (int Top, List<int> Visited) Walk(Machine m, int dev)
+    {
+        var visited = new List<int> { dev };
+        int current = dev;
+        foreach (var bridge in PciBus.Ancestors(m, dev))
+        {
+            if (!Acs.TakesOverRequesterId(m.Devices[bridge].Pci!.Type))
+                continue;
+            visited.Add(bridge);
+            current = bridge;
+        }
+        foreach (var bridge in PciBus.Ancestors(m, current))
+        {
+            if (Acs.PathEnabled(m, bridge))
+                break;
+            visited.Add(bridge);
+            current = bridge;
+        }
+        return (current, visited);
+    }
+
+    /// <summary>
+    /// The `walk-down` search, as proposed in the D05 thread: "walk downwards to see if any
+    /// non-ACS-isolated children already have a group". Every present device below TOP that is not
+    /// itself ACS-isolated is offered, whether or not its own walk would stop at TOP.
+    /// </summary>
+    private static IEnumerable<int> Below(Machine m, int top, Func<int, bool> present)
+    {
+        foreach (var d in m.Devices)
+            if (d.Pci is not null && d.Index != top && present(d.Index) && !Acs.Enabled(d)
+                && PciBus.Ancestors(m, d.Index).Contains(top))
+                yield return d.Index;
+    }
+
+    /// <summary>Mirrors get_pci_alias_group(): the device, then its quirk aliases on the bus, recursively.</summary>
+    private static IEnumerable<int> AliasGroup(Machine m, int pdev, Func<int, bool> present, HashSet<int> seen)
+    {
+        if (!seen.Add(pdev))
+            yield break;
+        yield return pdev;
+        var self = m.Devices[pdev];
+        foreach (var tmp in m.Devices)
+        {
+            if (tmp.Index == pdev || tmp.Pci is null || !present(tmp.Index) || !PciBus.AreDmaAliases(self, tmp))
+                continue;
+            foreach (var d in AliasGroup(m, tmp.Index, present, seen))
+                yield return d;
+            foreach (var d in FunctionAliasGroup(m, tmp.Index, present, seen))
+                yield return d;
+        }
+    }
+
+    /// <summary>Mirrors get_pci_function_alias_group(): non-isolated functions of a non-isolated multifunction slot.</summary>
+    private static IEnumerable<int> FunctionAliasGroup(Machine m, int pdev, Func<int, bool> present, HashSet<int> seen)
+    {
+        var self = m.Devices[pdev];
+        if (!self.Pci!.Multifunction || Acs.Enabled(self))
+            yield break;
+        foreach (var tmp in m.Devices)
+        {
+            if (tmp.Index == pdev || tmp.Pci is null || !present(tmp.Index) || !PciBus.SameBus(self, tmp)
+                || tmp.Pci.Slot != self.Pci.Slot || tmp.Pci.IsVf || Acs.Enabled(tmp))
+                continue;
+            foreach (var d in AliasGroup(m, tmp.Index, present, seen))
+                yield return d;
+        }
+    }
+}
