@@ -1,1 +1,1 @@
-return 0;
+return Checker.Cli.Cli.Run(args, Console.Out, Console.Error);

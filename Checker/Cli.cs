@@ -1,0 +1,44 @@
+using System.CommandLine;
+using Checker.Cli.Commands;
+
+namespace Checker.Cli;
+
+/// <summary>The `checker` command line: parses, dispatches to a command, maps failures to exit codes.</summary>
+public static class Cli
+{
+    public const string ExitCodesHelp =
+        "Exit codes: 0 no invariant broken, 1 counterexample found, 2 bad input (nothing written), 3 internal error.";
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var root = new RootCommand(
+            "Checker: a property-based model checker for Linux device probing, probe deferral, IOMMU groups and DMA ops.\n"
+            + ExitCodesHelp);
+        root.Subcommands.Add(BootCommand.Create(stdout));
+        root.Subcommands.Add(CheckCommand.Create(stdout, stderr));
+        root.Subcommands.Add(ReplayCommand.Create(stdout));
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+                stderr.WriteLine($"checker: {error.Message}");
+            stderr.WriteLine("Run 'checker --help' for usage.");
+            return (int)ExitCode.BadInput;
+        }
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (UsageException e)
+        {
+            stderr.WriteLine($"checker: {e.Message}");
+            return (int)ExitCode.BadInput;
+        }
+        catch (Exception e)
+        {
+            stderr.WriteLine($"checker: internal error: {e}");
+            return (int)ExitCode.InternalError;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System.CommandLine;
+using System.Globalization;
+using Checker.Cli.Rendering;
+using Checker.Model.State;
+using Checker.Properties.Exploration;
+using Checker.Properties.Generation;
+using Spectre.Console;
+
+namespace Checker.Cli.Commands;
+
+/// <summary>`checker check SCENARIO`: explore orderings, stop at the first broken invariant, shrink it, print it with its seed.</summary>
+public static class CheckCommand
+{
+    public const ulong DefaultSeed = 1;
+
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var scenario = CommonOptions.Scenario();
+        var property = CommonOptions.Property();
+        var variant = CommonOptions.Variant();
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the orderings (default 1); the same seed gives the same output", DefaultValueFactory = _ => DefaultSeed };
+        var maxTests = new Option<int>("--max-tests") { Description = $"Orderings to try (default {CheckOptions.DefaultMaxTests}); ordering 0 is the scenario's own script", DefaultValueFactory = _ => CheckOptions.DefaultMaxTests };
+        var budget = new Option<double?>("--time-budget") { Description = "Stop after this many seconds even if fewer orderings were tried (the count then depends on speed)" };
+        var json = new Option<string?>("--json") { Description = "Write the result as JSON to FILE, or to stdout with '-'" };
+        var junit = new Option<string?>("--junit") { Description = "Write a JUnit XML report (one test case per property) to FILE" };
+        var command = new Command("check",
+            "Explore event orderings of the scenario's machine (device adds, driver registration in any order, "
+            + "modules, deferred work, hotplug, SR-IOV, fault injections), checking the invariants after every step. "
+            + "On a violation, shrink it to a 1-minimal event sequence and machine and print it as a boot log with the "
+            + "command that replays it.\n" + Cli.ExitCodesHelp)
+        {
+            scenario, property, variant, seed, maxTests, budget, json, junit,
+        };
+        command.SetAction(parse =>
+        {
+            var path = parse.GetValue(scenario)!;
+            var machine = CommonOptions.LoadScenario(path, parse.GetValue(variant));
+            var invariants = CommonOptions.SelectInvariants(parse.GetValue(property));
+            int max = parse.GetValue(maxTests);
+            if (max is < 1 or > 100_000_000)
+                throw new UsageException($"--max-tests {max}: must be between 1 and 100000000");
+            double? seconds = parse.GetValue(budget);
+            if (seconds is <= 0)
+                throw new UsageException($"--time-budget {seconds}: must be positive");
+            var options = new CheckOptions(invariants, parse.GetValue(seed), max, seconds, GenConfig.Default);
+            var outcome = RunWithProgress(machine, options, stderr);
+            var result = CheckResult.From(path, machine, options, outcome, ReplayCommand(path, machine.Variants, parse));
+            if (parse.GetValue(json) is { } jsonPath)
+                JsonOut.ToFileOrStdout(jsonPath, result.Json(), stdout);
+            if (parse.GetValue(junit) is { } junitPath)
+                AtomicFile.Write(junitPath, Junit.Report(path, invariants, result));
+            if (parse.GetValue(json) != "-")
+                stdout.Write(result.Text());
+            return (int)(result.Report is null ? ExitCode.Ok : ExitCode.Counterexample);
+        });
+        return command;
+    }
+
+    private static CheckOutcome RunWithProgress(Machine machine, CheckOptions options, TextWriter stderr)
+    {
+        if (Console.IsErrorRedirected || !ReferenceEquals(stderr, Console.Error))
+            return Explorer.Check(machine, options);
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        CheckOutcome? outcome = null;
+        console.Progress().Start(ctx =>
+        {
+            var task = ctx.AddTask("orderings", maxValue: options.MaxTests);
+            outcome = Explorer.Check(machine, options, p => task.Value = p.Tests);
+            task.Value = options.MaxTests;
+        });
+        return outcome!;
+    }
+
+    /// <summary>The exact command that replays this run.</summary>
+    private static string ReplayCommand(string path, Variants variants, System.CommandLine.ParseResult parse)
+    {
+        var parts = new List<string> { "checker", "check", path };
+        foreach (var p in parse.GetValue<string[]>("--property") ?? [])
+            parts.AddRange(["--property", p]);
+        foreach (var v in variants.NonDefaultPairs())
+            parts.AddRange(["--variant", v]);
+        parts.AddRange(["--seed", parse.GetValue<ulong>("--seed").ToString(CultureInfo.InvariantCulture)]);
+        int max = parse.GetValue<int>("--max-tests");
+        if (max != CheckOptions.DefaultMaxTests)
+            parts.AddRange(["--max-tests", max.ToString(CultureInfo.InvariantCulture)]);
+        return string.Join(" ", parts);
+    }
+}

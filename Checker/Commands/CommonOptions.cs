@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Collections.Immutable;
+using Checker.Model.Scenario;
+using Checker.Model.State;
+using Checker.Properties.Invariants;
+
+namespace Checker.Cli.Commands;
+
+/// <summary>Arguments and options shared by several commands, and their parsing into model values.</summary>
+public static class CommonOptions
+{
+    public static Argument<string> Scenario() => new("scenario") { Description = "Scenario file (YAML), e.g. scenarios/hisilicon-d05-builtin.yaml" };
+
+    public static Option<string[]> Variant() => new("--variant")
+    {
+        Description = "Policy variant KEY=VALUE, repeatable. Keys and values (default first): "
+            + string.Join("; ", Variants.Keys.Select(k => $"{k.Key}: {string.Join("|", k.Values)}")),
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    public static Option<string[]> Property() => new("--property")
+    {
+        Description = "Invariant to check, repeatable (default: all): " + string.Join(", ", Catalogue.Names),
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    /// <summary>Reads and validates the scenario file, then applies --variant overrides on top of its kernel.variants.</summary>
+    public static Machine LoadScenario(string path, IEnumerable<string>? variants)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"{path}: cannot read scenario: {e.Message}");
+        }
+        Machine machine;
+        try
+        {
+            machine = ScenarioLoader.Load(path, text);
+        }
+        catch (ScenarioException e)
+        {
+            throw new UsageException(e.Error.ToString());
+        }
+        return machine with { Variants = ApplyVariants(machine.Variants, variants ?? []) };
+    }
+
+    public static Variants ApplyVariants(Variants v, IEnumerable<string> pairs)
+    {
+        foreach (var pair in pairs)
+        {
+            int eq = pair.IndexOf('=');
+            if (eq <= 0)
+                throw new UsageException($"--variant {pair}: expected KEY=VALUE");
+            var (result, error) = Variants.TryWith(v, pair[..eq].Trim(), pair[(eq + 1)..].Trim());
+            v = result ?? throw new UsageException($"--variant {pair}: {error}");
+        }
+        return v;
+    }
+
+    public static ImmutableArray<Invariant> SelectInvariants(IReadOnlyCollection<string>? names)
+    {
+        var (selected, unknown) = Catalogue.Select(names ?? []);
+        if (!unknown.IsEmpty)
+            throw new UsageException($"--property {unknown[0]}: unknown invariant (known: {string.Join(", ", Catalogue.Names)})");
+        return selected;
+    }
+}

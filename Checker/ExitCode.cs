@@ -1,0 +1,17 @@
+namespace Checker.Cli;
+
+/// <summary>The exit codes of every command (documented in --help and README).</summary>
+public enum ExitCode
+{
+    /// <summary>Everything held: no invariant broken, or the models agree.</summary>
+    Ok = 0,
+    /// <summary>A counterexample was found (or a replayed one still fails, or validation disagrees).</summary>
+    Counterexample = 1,
+    /// <summary>Bad input: malformed scenario, unknown device, bad flag. Nothing was written.</summary>
+    BadInput = 2,
+    /// <summary>The checker itself failed.</summary>
+    InternalError = 3,
+}
+
+/// <summary>Bad input found while preparing a command: reported on stderr with exit code 2.</summary>
+public sealed class UsageException(string message) : Exception(message);

@@ -1,0 +1,145 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Checker.Model.Events;
+using Checker.Model.Semantics;
+using Checker.Model.State;
+using Checker.Properties.Exploration;
+
+namespace Checker.Cli.Rendering;
+
+/// <summary>Figures about how a counterexample was found; they live only under `stats` in JSON.</summary>
+public sealed record CheckStats(int Tests, long Steps, int ShrinkSteps, long Milliseconds);
+
+/// <summary>
+/// A shrunk counterexample as the user sees it: text for the terminal and the JSON document that
+/// `checker replay` reads back. Everything but `stats` is a pure function of the inputs and seed.
+/// </summary>
+public sealed record CounterexampleReport(
+    string Scenario,
+    Variants Variants,
+    ulong Seed,
+    int Ordering,
+    int OriginalLength,
+    Counterexample Shrunk,
+    string Replay,
+    CheckStats Stats)
+{
+    public string Property => Shrunk.Violation.Property;
+    public ImmutableArray<string> Events => [.. Shrunk.Events.Select(e => EventText.Format(Shrunk.Machine, e))];
+
+    /// <summary>The boot log of the shrunk run, the breaking event's lines included.</summary>
+    public IEnumerable<string> BootLog =>
+        Runner.Run(Shrunk.Machine, Shrunk.Events.Select(e => new TimedEvent(e, null)), [], stopAtFirst: false)
+            .Final.Log.Where(l => l.Level != LogLevel.Debug || l.Text.StartsWith("checker:", StringComparison.Ordinal))
+            .Select(l => l.Format());
+
+    public string Text()
+    {
+        var m = Shrunk.Machine;
+        var lines = new List<string>
+        {
+            $"checker: {Property} is broken after {Events.Length} events (ordering {Ordering} of seed {Seed}, shrunk from {OriginalLength} events)",
+            $"  {Shrunk.Violation.Message}",
+            "",
+            "Events:",
+        };
+        lines.AddRange(Events.Select((e, i) => $"  {i + 1,3}  {e}"));
+        lines.Add("");
+        lines.Add("Machine (pruned to what the failure needs):");
+        lines.AddRange(MachineText.Describe(m).Select(l => "  " + l));
+        lines.Add("");
+        lines.Add("Boot log of the shrunk run:");
+        lines.AddRange(BootLog);
+        lines.Add("");
+        lines.Add($"Seed: {Seed}");
+        lines.Add($"Replay: {Replay}");
+        return string.Concat(lines.Select(l => l + "\n"));
+    }
+
+    public void WriteJson(Utf8JsonWriter w)
+    {
+        var m = Shrunk.Machine;
+        w.WriteStartObject();
+        w.WriteString("status", "counterexample");
+        w.WriteString("scenario", Scenario);
+        WriteVariants(w, Variants);
+        w.WriteString("property", Property);
+        w.WriteString("message", Shrunk.Violation.Message);
+        w.WriteNumber("seed", Seed);
+        w.WriteNumber("ordering", Ordering);
+        w.WriteNumber("originalEvents", OriginalLength);
+        JsonOut.StringArray(w, "events", Events);
+        JsonOut.StringArray(w, "devices", m.Devices.Select(d => d.Name));
+        w.WriteStartArray("drivers");
+        foreach (var d in m.Drivers)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", d.Name);
+            w.WriteString("arrival", d.Arrival.Builtin ? "builtin" : "module");
+            if (d.Arrival.Builtin)
+            {
+                w.WriteString("initcall", d.Arrival.Level.ToString().ToLowerInvariant());
+                w.WriteNumber("linkOrder", d.Arrival.LinkOrder);
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        JsonOut.StringArray(w, "iommus", m.Iommus.Select(i => i.Name));
+        JsonOut.StringArray(w, "bootLog", BootLog);
+        w.WriteString("replay", Replay);
+        w.WriteStartObject("stats");
+        w.WriteNumber("tests", Stats.Tests);
+        w.WriteNumber("steps", Stats.Steps);
+        w.WriteNumber("shrinkSteps", Stats.ShrinkSteps);
+        w.WriteNumber("milliseconds", Stats.Milliseconds);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    public static void WriteVariants(Utf8JsonWriter w, Variants v)
+    {
+        w.WriteStartObject("variants");
+        foreach (var (key, _) in Variants.Keys)
+            w.WriteString(key, v.ValueOf(key));
+        w.WriteEndObject();
+    }
+}
+
+/// <summary>A machine described in a few lines: instances, devices, drivers.</summary>
+public static class MachineText
+{
+    public static IEnumerable<string> Describe(Machine m)
+    {
+        foreach (var i in m.Iommus)
+            yield return $"iommu  {i.Name}: device {(i.Device is int d ? m.Devices[d].Name : "-")}, driver {(i.Driver is int drv ? m.Drivers[drv].Name : "-")}"
+                + (i.Contexts is int c ? $", {c} contexts" : "") + (i.DeferForever ? ", defer-forever" : "");
+        foreach (var d in m.Devices)
+            yield return $"device {d.Name}: {Device(m, d)}";
+        foreach (var drv in m.Drivers)
+            yield return $"driver {drv.Name}: {(drv.Arrival.Builtin ? "built-in" : "module")}, matches {string.Join(" ", drv.Matches.Select(x => m.Devices[x].Name))}";
+    }
+
+    private static string Device(Machine m, DeviceSpec d)
+    {
+        var parts = new List<string> { d.Bus.BusName(), d.Firmware == Firmware.Dt ? "dt" : "acpi" };
+        if (d.Pci is { } p)
+        {
+            parts.Add(Kebab(p.Type.ToString()));
+            if (p.ParentBridge is int b)
+                parts.Add("below " + m.Devices[b].Name);
+            if (p.Multifunction)
+                parts.Add("multifunction");
+            if (p.Acs != AcsFlags.None)
+                parts.Add("ACS " + p.Acs);
+            if (p.PhysFn is int pf)
+                parts.Add("VF of " + m.Devices[pf].Name);
+        }
+        parts.Add(d.Iommu is int i ? "behind " + m.Iommus[i].Name : "no IOMMU");
+        if (d.Coherent)
+            parts.Add("dma-coherent");
+        return string.Join(", ", parts);
+    }
+
+    private static string Kebab(string s) =>
+        string.Concat(s.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+}

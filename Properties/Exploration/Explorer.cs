@@ -1,0 +1,103 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using Checker.Model.Events;
+using Checker.Model.Semantics;
+using Checker.Model.State;
+using Checker.Properties.Generation;
+using Checker.Properties.Invariants;
+
+namespace Checker.Properties.Exploration;
+
+/// <summary>What `check` is asked to do.</summary>
+public sealed record CheckOptions(ImmutableArray<Invariant> Invariants, ulong Seed, int MaxTests, double? TimeBudgetSeconds, GenConfig Gen)
+{
+    public const int DefaultMaxTests = 10_000;
+}
+
+/// <summary>Progress of a running check, for the TTY.</summary>
+public readonly record struct CheckProgress(int Tests, long Steps, int MaxTests);
+
+/// <summary>The outcome: the orderings tried, and the first counterexample (in test order) if any.</summary>
+public sealed record CheckOutcome(int Tests, long Steps, Counterexample? Found, int FailingTest, long Milliseconds);
+
+/// <summary>
+/// The exploration loop. Ordering 0 is the scenario's own script (so a scripted boot that fails is
+/// never reported as a pass); ordering I &gt; 0 draws a sequence from the seed of (SEED, I), runs it through Step
+/// with every selected invariant checked after every step, and stops at the first violation.
+/// Tests run in parallel batches; the first failing test by index wins, so the result does not
+/// depend on the number of cores.
+/// </summary>
+public static class Explorer
+{
+    private const int BatchSize = 64;
+
+    public static CheckOutcome Check(Machine m, CheckOptions options, Action<CheckProgress>? progress = null)
+    {
+        var clock = Stopwatch.StartNew();
+        var sequence = EventGen.Sequence(m, options.Gen);
+        int tests = 0;
+        long steps = 0;
+        while (tests < options.MaxTests)
+        {
+            if (options.TimeBudgetSeconds is double budget && clock.Elapsed.TotalSeconds >= budget)
+                break;
+            int batch = Math.Min(BatchSize, options.MaxTests - tests);
+            var results = new RunResult[batch];
+            Parallel.For(0, batch, k => results[k] = RunTest(m, sequence, options, tests + k));
+            for (int k = 0; k < batch; k++)
+            {
+                steps += results[k].Events.Length;
+                if (results[k].First is { } v)
+                {
+                    var events = results[k].Events.Select(e => e.Event).ToImmutableArray();
+                    var found = new Counterexample(m, events, v.Violation, results[k].Final);
+                    return new CheckOutcome(tests + k + 1, steps, found, tests + k, clock.ElapsedMilliseconds);
+                }
+            }
+            tests += batch;
+            progress?.Invoke(new CheckProgress(tests, steps, options.MaxTests));
+        }
+        return new CheckOutcome(tests, steps, null, -1, clock.ElapsedMilliseconds);
+    }
+
+    /// <summary>The seed of test I: SplitMix64 of the run's seed and I, so tests are independent and reproducible.</summary>
+    public static ulong TestSeed(ulong seed, int test)
+    {
+        unchecked
+        {
+            ulong z = seed + 0x9E3779B97F4A7C15UL * (ulong)(test + 1);
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            return z ^ (z >> 31);
+        }
+    }
+
+    private static RunResult RunTest(Machine m, FsCheck.Gen<ImmutableArray<Event>> sequence, CheckOptions options, int test)
+    {
+        var events = test == 0 && !m.Script.IsEmpty
+            ? ScriptOrdering(m)
+            : EventGen.Draw(sequence, TestSeed(options.Seed, test));
+        return Runner.Run(m, events.Select(e => new TimedEvent(e, null)), options.Invariants, stopAtFirst: true);
+    }
+
+    /// <summary>The script as an ordering: `boot` expanded, actions that are not possible when they come left out, then deferred work to quiescence.</summary>
+    public static ImmutableArray<Event> ScriptOrdering(Machine m)
+    {
+        var w = Kernel.Boot(m);
+        var events = ImmutableArray.CreateBuilder<Event>();
+        foreach (var t in Runner.ScriptEvents(m))
+            Take(t.Event);
+        while (w.WorkQueued)
+            Take(new DeferredWork());
+        return events.ToImmutable();
+
+        void Take(Event e)
+        {
+            if (!Kernel.IsEnabled(w, e))
+                return;
+            w = Kernel.Step(w, e);
+            events.Add(e);
+        }
+    }
+
+}

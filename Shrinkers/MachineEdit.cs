@@ -1,0 +1,97 @@
+using System.Collections.Immutable;
+using Checker.Model.Events;
+using Checker.Model.State;
+
+namespace Checker.Shrinkers;
+
+/// <summary>
+/// Removes devices, drivers and IOMMU instances from a machine while keeping it valid: a device
+/// goes with everything below it (and a PF with its VFs), an instance with its device, a driver
+/// that no longer matches anything goes too, and every index is renumbered.
+/// </summary>
+public static class MachineEdit
+{
+    public static Candidate Without(Candidate c, IEnumerable<int> devices, IEnumerable<int> drivers, IEnumerable<int> iommus)
+    {
+        var m = c.Machine;
+        var dropDev = Closure(m, devices.ToHashSet());
+        var dropIommu = iommus.ToHashSet();
+        foreach (var i in m.Iommus)
+            if (i.Device is int d && dropDev.Contains(d))
+                dropIommu.Add(i.Index);
+        foreach (var i in m.Iommus.Where(i => dropIommu.Contains(i.Index)))
+            if (i.Device is int d)
+                dropDev.UnionWith(Closure(m, [d]));
+        var dropDrv = drivers.ToHashSet();
+        foreach (var drv in m.Drivers)
+            if (drv.Matches.All(dropDev.Contains))
+                dropDrv.Add(drv.Index);
+
+        var devMap = Renumber(m.Devices.Length, dropDev);
+        var drvMap = Renumber(m.Drivers.Length, dropDrv);
+        var iommuMap = Renumber(m.Iommus.Length, dropIommu);
+        int? Dev(int? d) => d is int x && devMap[x] >= 0 ? devMap[x] : null;
+        int? Iommu(int? i) => i is int x && iommuMap[x] >= 0 ? iommuMap[x] : null;
+
+        var newDevices = m.Devices.Where(d => devMap[d.Index] >= 0).Select(d => d with
+        {
+            Index = devMap[d.Index],
+            Iommu = Iommu(d.Iommu),
+            Pci = d.Pci is null ? null : d.Pci with
+            {
+                ParentBridge = Dev(d.Pci.ParentBridge),
+                PhysFn = Dev(d.Pci.PhysFn),
+                DmaAliasOf = [.. d.Pci.DmaAliasOf.Where(a => devMap[a] >= 0).Select(a => devMap[a])],
+            },
+        }).ToImmutableArray();
+        var newDrivers = m.Drivers.Where(d => drvMap[d.Index] >= 0).Select(d => d with
+        {
+            Index = drvMap[d.Index],
+            Matches = [.. d.Matches.Where(x => devMap[x] >= 0).Select(x => devMap[x])],
+            Probe = d.Probe is ProbeBehaviour.DefersUntilBound s
+                ? (Dev(s.Supplier) is int sup ? new ProbeBehaviour.DefersUntilBound(sup) : ProbeBehaviour.Succeeds)
+                : d.Probe,
+        }).ToImmutableArray();
+        var newIommus = m.Iommus.Where(i => iommuMap[i.Index] >= 0).Select(i => i with
+        {
+            Index = iommuMap[i.Index],
+            Device = Dev(i.Device),
+            Driver = i.Driver is int drv && drvMap[drv] >= 0 ? drvMap[drv] : null,
+        }).ToImmutableArray();
+        var usedDomains = newDevices.Where(d => d.Pci is not null).Select(d => d.Pci!.Domain).ToHashSet();
+        var newBridges = m.HostBridges.Where(b => usedDomains.Contains(b.Domain))
+            .Select(b => b with { Iommu = Iommu(b.Iommu) }).ToImmutableArray();
+
+        var shell = m with { Devices = newDevices, Drivers = newDrivers, Iommus = newIommus, HostBridges = newBridges, Script = [] };
+        var events = Reparse(c.Machine, shell, c.Events);
+        return new Candidate(shell, events);
+    }
+
+    /// <summary>The events of FROM that still make sense on TO (those naming nothing removed), by their text.</summary>
+    public static ImmutableArray<Event> Reparse(Machine from, Machine to, IEnumerable<Event> events) =>
+        [.. events.Select(e => EventText.Parse(to, EventText.Format(from, e)).Event).OfType<Event>()];
+
+    /// <summary>DEVICES and everything that cannot stay without them: PCI devices below, VFs of a PF.</summary>
+    private static HashSet<int> Closure(Machine m, HashSet<int> devices)
+    {
+        bool grew = true;
+        while (grew)
+        {
+            grew = false;
+            foreach (var d in m.Devices)
+                if (!devices.Contains(d.Index) && d.Pci is { } p
+                    && ((p.ParentBridge is int b && devices.Contains(b)) || (p.PhysFn is int pf && devices.Contains(pf))))
+                    grew |= devices.Add(d.Index);
+        }
+        return devices;
+    }
+
+    private static int[] Renumber(int count, HashSet<int> dropped)
+    {
+        var map = new int[count];
+        int next = 0;
+        for (int i = 0; i < count; i++)
+            map[i] = dropped.Contains(i) ? -1 : next++;
+        return map;
+    }
+}
