@@ -1,4 +1,3 @@
-using System.Collections;
 using Checker.Model.Events;
 using Checker.Model.Semantics;
 using Checker.Model.State;
@@ -63,16 +62,14 @@ public static class Steps
         w.Log.Where(l => l.Level == LogLevel.Info).Select(l => l.Text).ToList();
 
     /// <summary>
-    /// Every public property of W, collections copied into lists, so that a later comparison shows
-    /// whether anything reachable from W changed.
+    /// Every public property of W as a structural dump (<see cref="Structure.Dump"/>), so that a
+    /// later comparison shows whether anything reachable from W changed.
     /// </summary>
-    public static Dictionary<string, object?> Snapshot(World w) =>
-        typeof(World).GetProperties().Where(p => p.GetIndexParameters().Length == 0).ToDictionary(
-            p => p.Name,
-            p => p.GetValue(w) is IEnumerable items and not string ? (object)items.Cast<object?>().ToList() : p.GetValue(w));
+    public static Dictionary<string, string> Snapshot(World w) =>
+        typeof(World).GetProperties().Where(p => p.GetIndexParameters().Length == 0)
+            .ToDictionary(p => p.Name, p => Structure.Dump(p.GetValue(w)));
 
     /// <summary>The names of the properties whose values differ between two snapshots.</summary>
-    public static List<string> Differences(Dictionary<string, object?> a, Dictionary<string, object?> b) =>
-        a.Keys.Where(k => a[k] is List<object?> la && b[k] is List<object?> lb ? !la.SequenceEqual(lb) : !Equals(a[k], b[k]))
-            .ToList();
+    public static List<string> Differences(Dictionary<string, string> a, Dictionary<string, string> b) =>
+        a.Keys.Where(k => a[k] != b[k]).ToList();
 }
