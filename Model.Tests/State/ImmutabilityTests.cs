@@ -115,7 +115,7 @@ public class ImmutabilityTests
     // The rules themselves, on types made to break them: a rule that finds nothing proves nothing.
     private sealed class Settable { public int Value { get; set; } internal int Other { get; set; } public int Private { get; private set; } }
     private sealed record InitOnly(int Value) { public int Extra { get; init; } }
-    private sealed class Writable { public int Value; [DerivedCache] private int _cache; public int Cache => _cache++; }
+    private sealed class Writable { public int Value = 1; [DerivedCache] private int _cache; public int Cache => _cache += Value; }
     private sealed class Collections
     {
         public List<int> List { get; } = [];
