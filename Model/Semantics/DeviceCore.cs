@@ -89,13 +89,16 @@ public static partial class Kernel
             return Log.Checker(w, $"rmmod {w.Machine.Drivers[drv].Name}: in use");
         foreach (int dev in w.BusList)
             if (w.Devices[dev].IsBound && w.Devices[dev].Driver == drv)
-                w = DeviceReleaseDriver(w, dev);
+                w = Detach(DeviceReleaseDriver(w, dev), dev);
         return w with
         {
             DriverRegistered = w.DriverRegistered.SetItem(drv, false),
             RegisteredDrivers = w.RegisteredDrivers.Remove(drv),
         };
     }
+
+    private static World Detach(World w, int dev) =>
+        w.Devices[dev].Present ? w.WithDevice(dev, w.Devices[dev] with { Detached = true }) : w;
 
     private static bool IommuDriverInUse(World w, int drv) =>
         w.Machine.Iommus.Any(i => i.Driver == drv && w.Groups.Values.Any(g => g.Instance == i.Index));

@@ -65,14 +65,18 @@ public static partial class Kernel
     }
 
     /// <summary>
-    /// Mirrors iommu_group_remove_device() on BUS_NOTIFY_REMOVED_DEVICE: the device leaves its
-    /// group; an empty group is freed, with its context, and its id returns to the allocator.
+    /// Mirrors BUS_NOTIFY_REMOVED_DEVICE -> ops->remove_device() -> iommu_group_remove_device():
+    /// the device leaves its group; an empty group is freed, with its context, and its id returns
+    /// to the allocator. The callback belongs to the IOMMU driver: once its instance is
+    /// unregistered (rmmod under `unload=unguarded`) nobody takes the device out of its group.
     /// </summary>
     private static World IommuGroupRemoveDevice(World w, int dev)
     {
         int id = w.Devices[dev].Group;
         if (id == DeviceState.NoGroup)
             return w;
+        if (!w.Instances[w.Groups[id].Instance].Registered)
+            return Log.Checker(w, $"{w.Machine.Devices[dev].Name} removed while {w.Machine.Iommus[w.Groups[id].Instance].Name} is unregistered: no remove_device callback, group {id} keeps it");
         w = Log.Dev(w, dev, $"Removing from iommu group {id}");
         var group = w.Groups[id];
         var members = group.Members.Remove(dev);

@@ -43,7 +43,7 @@ public static partial class Kernel
             Modprobe p => DriverRegister(w, p.Driver),
             Rmmod r => DeleteModule(w, r.Driver),
             SriovEnable s => SriovEnableVfs(w, s.PhysFn, s.Count),
-            Unbind u => DeviceReleaseDriver(w, u.Device),
+            Unbind u => Detach(DeviceReleaseDriver(w, u.Device), u.Device),
             Bind b => BindStore(w, b.Device, b.Driver),
             HotAdd h => DeviceAdd(w, h.Device),
             HotRemove h => PciStopAndRemoveBusDevice(w, h.Device),

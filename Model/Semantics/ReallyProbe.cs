@@ -93,7 +93,7 @@ public static partial class Kernel
     private static World DriverBound(World w, int dev, int drv)
     {
         var m = w.Machine;
-        w = w.WithDevice(dev, w.Devices[dev] with { Status = ProbeStatus.Bound, Driver = drv, InjectedFailure = false }) with
+        w = w.WithDevice(dev, w.Devices[dev] with { Status = ProbeStatus.Bound, Driver = drv, InjectedFailure = false, Detached = false }) with
         {
             DeferredPending = w.DeferredPending.Remove(dev),
             DeferredActive = w.DeferredActive.Remove(dev),

@@ -3,7 +3,10 @@ namespace Checker.Model.State;
 /// <summary>Why a device that firmware puts behind a registered IOMMU legitimately runs on direct ops.</summary>
 public enum FallbackReason { None, ContextsExhausted, NoDomain }
 
-/// <summary>The changing state of one device (spec section 2).</summary>
+/// <summary>
+/// The changing state of one device (spec section 2). <see cref="Detached"/> marks a device that
+/// sysfs `unbind` or `rmmod` took from its driver: the kernel does not probe it again by itself.
+/// </summary>
 public sealed record DeviceState(
     bool Present,
     bool EverAdded,
@@ -21,7 +24,8 @@ public sealed record DeviceState(
     FallbackReason Fallback,
     int PendingProbeErrno,
     bool PendingAttachFailure,
-    bool InjectedFailure)
+    bool InjectedFailure,
+    bool Detached)
 {
     public const int NoDriver = -1;
     public const int NoGroup = -1;
@@ -31,7 +35,7 @@ public sealed record DeviceState(
         HasFwspec: false, Ops: DmaOps.None, ArchSetOps: false, Coherent: spec.Coherent,
         CoherentMask: DmaMask.BitMask(spec.CoherentMaskBits), LiveConfigures: 0,
         ConfiguredOps: DmaOps.None, OpsBeforeConfigure: DmaOps.None, Fallback: FallbackReason.None,
-        PendingProbeErrno: 0, PendingAttachFailure: false, InjectedFailure: false);
+        PendingProbeErrno: 0, PendingAttachFailure: false, InjectedFailure: false, Detached: false);
 
     public bool IsBound => Status == ProbeStatus.Bound;
     public bool IsGrouped => Group != NoGroup;

@@ -9,7 +9,7 @@ public static class LifecycleInvariants
     /// <summary>At quiescence every present device with a registered matching driver whose probe is not scripted to fail is bound.</summary>
     public static readonly Invariant EveryMatchedDeviceBinds = new(
         nameof(EveryMatchedDeviceBinds),
-        "at quiescence, every present device with a matching driver whose probe is not scripted to fail is bound",
+        "at quiescence, every present device with a matching driver whose probe is not scripted to fail is bound (devices a user unbound or whose driver was unloaded excepted)",
         s =>
         {
             if (!s.Quiescent)
@@ -18,7 +18,7 @@ public static class LifecycleInvariants
             foreach (int dev in w.BusList)
             {
                 var d = w.Devices[dev];
-                if (d.IsBound || d.InjectedFailure)
+                if (d.IsBound || d.InjectedFailure || d.Detached)
                     continue;
                 var willing = w.Machine.Index.DriversMatching[dev].Where(drv => w.DriverRegistered[drv] && Willing(w, drv)).ToList();
                 if (willing.Count > 0)
