@@ -108,8 +108,10 @@ internal static class YamlDocumentReader
     /// <summary>An event stream seen as the <see cref="IParser"/> that <see cref="YamlStream.Load(IParser)"/> reads.</summary>
     private sealed class EventParser(IEnumerator<ParsingEvent> events) : IParser
     {
-        public ParsingEvent? Current => events.Current;
+        private readonly IEnumerator<ParsingEvent> _events = events;
 
-        public bool MoveNext() => events.MoveNext();
+        public ParsingEvent? Current => _events.Current;
+
+        public bool MoveNext() => _events.MoveNext();
     }
 }

@@ -24,19 +24,25 @@ public sealed class MachineIndex
         DeviceByName = m.Devices.ToImmutableDictionary(d => d.Name, d => d.Index);
         DriverByName = m.Drivers.ToImmutableDictionary(d => d.Name, d => d.Index);
         IommuByName = m.Iommus.ToImmutableDictionary(i => i.Name, i => i.Index);
-        Children = m.Devices.Select(d => m.Devices
-            .Where(c => c.Pci?.ParentBridge == d.Index).Select(c => c.Index).ToImmutableArray())
-            .ToImmutableArray();
-        DriversMatching = m.Devices.Select(d => m.Drivers
-            .Where(drv => drv.Matches.Contains(d.Index)).Select(drv => drv.Index).ToImmutableArray())
-            .ToImmutableArray();
-        InstanceOfDevice = m.Devices.Select(d => m.Iommus.FirstOrDefault(i => i.Device == d.Index)?.Index)
-            .ToImmutableArray();
-        VirtualFunctions = m.Devices.Select(d => m.Devices
-            .Where(c => c.Pci?.PhysFn == d.Index).Select(c => c.Index).ToImmutableArray())
-            .ToImmutableArray();
+        Children = PerDevice(m, m.Devices.Where(c => c.Pci?.ParentBridge is not null).Select(c => (c.Pci!.ParentBridge!.Value, c.Index)));
+        VirtualFunctions = PerDevice(m, m.Devices.Where(c => c.Pci?.PhysFn is not null).Select(c => (c.Pci!.PhysFn!.Value, c.Index)));
+        DriversMatching = PerDevice(m, m.Drivers.SelectMany(drv => drv.Matches.Select(dev => (dev, drv.Index))));
+        var instanceOf = new int?[m.Devices.Length];
+        foreach (var i in m.Iommus.Reverse())
+            if (i.Device is int d)
+                instanceOf[d] = i.Index;
+        InstanceOfDevice = [.. instanceOf];
         BuiltinOrder = m.Drivers.Where(d => d.Arrival.Builtin)
             .OrderBy(d => d.Arrival.Level).ThenBy(d => d.Arrival.LinkOrder).ThenBy(d => d.Index)
             .Select(d => d.Index).ToImmutableArray();
+    }
+
+    /// <summary>Per device, the values paired with it, in the order the pairs come.</summary>
+    private static ImmutableArray<ImmutableArray<int>> PerDevice(Machine m, IEnumerable<(int Device, int Value)> pairs)
+    {
+        var lists = new List<int>[m.Devices.Length];
+        foreach (var (device, value) in pairs)
+            (lists[device] ??= []).Add(value);
+        return [.. lists.Select(l => l is null ? ImmutableArray<int>.Empty : [.. l])];
     }
 }
