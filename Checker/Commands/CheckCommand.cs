@@ -23,13 +23,19 @@ public static class CheckCommand
         var budget = new Option<double?>("--time-budget") { Description = "Stop after this many seconds even if fewer orderings were tried (the count then depends on speed)" };
         var json = new Option<string?>("--json") { Description = "Write the result as JSON to FILE, or to stdout with '-'" };
         var junit = new Option<string?>("--junit") { Description = "Write a JUnit XML report (one test case per property) to FILE" };
+        var faults = new Option<bool>("--faults") { Description = "Also generate fault injections (fail-next-probe with -EPROBE_DEFER/-ENODEV/-ENOMEM, fail-next-attach, fail-domain-alloc); off by default" };
+        var weight = new Option<string[]>("--weight")
+        {
+            Description = "Override a generation weight KIND=N (0..1000), repeatable; kinds: " + string.Join(", ", Enum.GetValues<EventKind>().Select(GenConfig.Kebab)),
+            Arity = ArgumentArity.ZeroOrMore,
+        };
         var command = new Command("check",
             "Explore event orderings of the scenario's machine (device adds, driver registration in any order, "
             + "modules, deferred work, hotplug, SR-IOV, fault injections), checking the invariants after every step. "
             + "On a violation, shrink it to a 1-minimal event sequence and machine and print it as a boot log with the "
             + "command that replays it.\n" + Cli.ExitCodesHelp)
         {
-            scenario, property, variant, seed, maxTests, budget, json, junit,
+            scenario, property, variant, seed, maxTests, budget, json, junit, faults, weight,
         };
         command.SetAction(parse =>
         {
@@ -42,7 +48,8 @@ public static class CheckCommand
             double? seconds = parse.GetValue(budget);
             if (seconds is <= 0)
                 throw new UsageException($"--time-budget {seconds}: must be positive");
-            var options = new CheckOptions(invariants, parse.GetValue(seed), max, seconds, GenConfig.Default);
+            var gen = Weights(parse.GetValue(faults) ? GenConfig.Default.WithFaults() : GenConfig.Default, parse.GetValue(weight) ?? []);
+            var options = new CheckOptions(invariants, parse.GetValue(seed), max, seconds, gen);
             var outcome = RunWithProgress(machine, options, stderr);
             var result = CheckResult.From(path, machine, options, outcome, ReplayCommand(path, machine.Variants, parse));
             if (parse.GetValue(json) is { } jsonPath)
@@ -71,6 +78,25 @@ public static class CheckCommand
         return outcome!;
     }
 
+    private static GenConfig Weights(GenConfig config, IEnumerable<string> pairs)
+    {
+        foreach (var pair in pairs)
+        {
+            int eq = pair.IndexOf('=');
+            if (eq <= 0 || !int.TryParse(pair[(eq + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out int n))
+                throw new UsageException($"--weight {pair}: expected KIND=N");
+            try
+            {
+                config = config.WithWeight(pair[..eq], n);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException($"--weight {pair}: {e.Message}");
+            }
+        }
+        return config;
+    }
+
     /// <summary>The exact command that replays this run.</summary>
     private static string ReplayCommand(string path, Variants variants, System.CommandLine.ParseResult parse)
     {
@@ -79,6 +105,10 @@ public static class CheckCommand
             parts.AddRange(["--property", p]);
         foreach (var v in variants.NonDefaultPairs())
             parts.AddRange(["--variant", v]);
+        if (parse.GetValue<bool>("--faults"))
+            parts.Add("--faults");
+        foreach (var w in parse.GetValue<string[]>("--weight") ?? [])
+            parts.AddRange(["--weight", w]);
         parts.AddRange(["--seed", parse.GetValue<ulong>("--seed").ToString(CultureInfo.InvariantCulture)]);
         int max = parse.GetValue<int>("--max-tests");
         if (max != CheckOptions.DefaultMaxTests)

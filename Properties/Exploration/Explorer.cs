@@ -34,7 +34,7 @@ public static class Explorer
     public static CheckOutcome Check(Machine m, CheckOptions options, Action<CheckProgress>? progress = null)
     {
         var clock = Stopwatch.StartNew();
-        var sequence = EventGen.Sequence(m, options.Gen);
+        var choices = EventGen.Choices(m, options.Gen);
         int tests = 0;
         long steps = 0;
         while (tests < options.MaxTests)
@@ -43,7 +43,7 @@ public static class Explorer
                 break;
             int batch = Math.Min(BatchSize, options.MaxTests - tests);
             var results = new RunResult[batch];
-            Parallel.For(0, batch, k => results[k] = RunTest(m, sequence, options, tests + k));
+            Parallel.For(0, batch, k => results[k] = RunTest(m, choices, options, tests + k));
             for (int k = 0; k < batch; k++)
             {
                 steps += results[k].Events.Length;
@@ -72,12 +72,29 @@ public static class Explorer
         }
     }
 
-    private static RunResult RunTest(Machine m, FsCheck.Gen<ImmutableArray<Event>> sequence, CheckOptions options, int test)
+    /// <summary>
+    /// One ordering: the script for test 0, else events decoded from the test's FsCheck choices,
+    /// each checked as soon as it is stepped, stopping at the first violation.
+    /// </summary>
+    private static RunResult RunTest(Machine m, FsCheck.Gen<int[]> choices, CheckOptions options, int test)
     {
-        var events = test == 0 && !m.Script.IsEmpty
-            ? ScriptOrdering(m)
-            : EventGen.Draw(sequence, TestSeed(options.Seed, test));
-        return Runner.Run(m, events.Select(e => new TimedEvent(e, null)), options.Invariants, stopAtFirst: true);
+        if (test == 0 && !m.Script.IsEmpty)
+            return Runner.Run(m, ScriptOrdering(m).Select(e => new TimedEvent(e, null)), options.Invariants, stopAtFirst: true);
+        var w = Kernel.Boot(m);
+        var done = ImmutableArray.CreateBuilder<TimedEvent>();
+        foreach (int choice in EventGen.Draw(choices, TestSeed(options.Seed, test)))
+        {
+            var candidates = EventGen.Candidates(w, options.Gen);
+            if (candidates.IsEmpty)
+                break;
+            var e = EventGen.Pick(candidates, choice);
+            var before = w;
+            w = Kernel.Step(w, e);
+            done.Add(new TimedEvent(e, null));
+            if (Catalogue.FirstViolation(options.Invariants, new StepView(before, e, w)) is { } v)
+                return new RunResult(w, done.ToImmutable(), [new FoundViolation(v, done.Count - 1)]);
+        }
+        return new RunResult(w, done.ToImmutable(), []);
     }
 
     /// <summary>The script as an ordering: `boot` expanded, actions that are not possible when they come left out, then deferred work to quiescence.</summary>

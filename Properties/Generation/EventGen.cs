@@ -70,18 +70,54 @@ public static class EventGen
         var candidates = Candidates(w, config);
         if (candidates.IsEmpty)
             return null;
-        return Gen.Frequency(candidates.Select(c => (c.Weight, Gen.Constant(c.Event))).ToArray());
+        return Gen.Choose(0, int.MaxValue).Select(choice => Pick(candidates, choice));
     }
 
-    /// <summary>A sequence of up to MAXSTEPS events, each drawn from the state the previous ones led to.</summary>
-    public static Gen<ImmutableArray<Event>> Sequence(Machine m, GenConfig config) =>
-        Continue(Kernel.Boot(m), config, config.MaxSteps(m), ImmutableArray<Event>.Empty);
-
-    private static Gen<ImmutableArray<Event>> Continue(World w, GenConfig config, int remaining, ImmutableArray<Event> soFar)
+    /// <summary>
+    /// Decodes one random CHOICE (a non-negative int) into one of the weighted CANDIDATES: the
+    /// choice modulo the total weight falls in exactly one candidate's share.
+    /// </summary>
+    public static Event Pick(ImmutableArray<(int Weight, Event Event)> candidates, int choice)
     {
-        if (remaining == 0 || NextEvent(w, config) is not { } next)
-            return Gen.Constant(soFar);
-        return next.SelectMany(e => Continue(Kernel.Step(w, e), config, remaining - 1, soFar.Add(e)));
+        int total = 0;
+        foreach (var c in candidates)
+            total += c.Weight;
+        int at = choice % total;
+        foreach (var (weight, e) in candidates)
+        {
+            if (at < weight)
+                return e;
+            at -= weight;
+        }
+        throw new InvalidOperationException("unreachable: the choice is below the total weight");
+    }
+
+    /// <summary>The random choices of one sequence: one non-negative int per step, drawn by FsCheck.</summary>
+    public static Gen<int[]> Choices(Machine m, GenConfig config) =>
+        Gen.ArrayOf(Gen.Choose(0, int.MaxValue), config.MaxSteps(m));
+
+    /// <summary>
+    /// A sequence of up to MaxSteps events, each drawn from the state the previous ones led to
+    /// (<see cref="NextEvent"/>, decoded from one choice per step).
+    /// </summary>
+    public static Gen<ImmutableArray<Event>> Sequence(Machine m, GenConfig config) =>
+        Choices(m, config).Select(choices => Decode(m, config, choices));
+
+    /// <summary>Replays CHOICES against the machine: step by step, each choice picks among the events enabled then.</summary>
+    public static ImmutableArray<Event> Decode(Machine m, GenConfig config, int[] choices)
+    {
+        var w = Kernel.Boot(m);
+        var events = ImmutableArray.CreateBuilder<Event>(choices.Length);
+        foreach (int choice in choices)
+        {
+            var candidates = Candidates(w, config);
+            if (candidates.IsEmpty)
+                break;
+            var e = Pick(candidates, choice);
+            events.Add(e);
+            w = Kernel.Step(w, e);
+        }
+        return events.ToImmutable();
     }
 
     /// <summary>Draws one value of GEN deterministically from SEED (FsCheck's splittable Rnd).</summary>

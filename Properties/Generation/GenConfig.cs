@@ -11,8 +11,9 @@ public enum EventKind
 
 /// <summary>
 /// Weights and the size bound of generation (documented in docs/checking.md). Boot events weigh
-/// most so that most sequences boot; runtime actions and fault injections are rarer, so a
-/// counterexample that needs one is found without drowning the boot orderings.
+/// most so that most sequences boot; runtime actions are rarer. Fault injections weigh 0 by
+/// default: they are failures of the machine rather than orderings, and `--faults` (or
+/// <see cref="WithFaults"/>) turns them on to ask how a design degrades.
 /// </summary>
 public sealed record GenConfig(ImmutableDictionary<EventKind, int> Weights, int ExtraSteps)
 {
@@ -30,9 +31,9 @@ public sealed record GenConfig(ImmutableDictionary<EventKind, int> Weights, int 
             [EventKind.HotAdd] = 3,
             [EventKind.HotRemove] = 1,
             [EventKind.SriovEnable] = 3,
-            [EventKind.FailNextProbe] = 1,
-            [EventKind.FailNextAttach] = 1,
-            [EventKind.FailDomainAlloc] = 1,
+            [EventKind.FailNextProbe] = 0,
+            [EventKind.FailNextAttach] = 0,
+            [EventKind.FailDomainAlloc] = 0,
         }.ToImmutableDictionary(),
         ExtraSteps: 16);
 
@@ -41,6 +42,15 @@ public sealed record GenConfig(ImmutableDictionary<EventKind, int> Weights, int 
     /// </summary>
     public int MaxSteps(Model.State.Machine m) =>
         m.Devices.Count(d => d.PresentAtBoot) + m.Index.BuiltinOrder.Length + 1 + ExtraSteps;
+
+    /// <summary>The fault injections each given weight 1 (unless already weighted).</summary>
+    public GenConfig WithFaults() => this with
+    {
+        Weights = Weights
+            .SetItem(EventKind.FailNextProbe, Math.Max(1, Weights[EventKind.FailNextProbe]))
+            .SetItem(EventKind.FailNextAttach, Math.Max(1, Weights[EventKind.FailNextAttach]))
+            .SetItem(EventKind.FailDomainAlloc, Math.Max(1, Weights[EventKind.FailDomainAlloc])),
+    };
 
     /// <summary>Parses `kind=weight` overrides (kinds in kebab-case, e.g. `hot-remove=0`).</summary>
     public GenConfig WithWeight(string kebabKind, int weight)
