@@ -15,7 +15,8 @@ public static class BootCommand
         var json = new Option<bool>("--json") { Description = "Print a JSON object (bootLog, groups, violations) instead of text" };
         var verbose = new Option<bool>("--verbose") { Description = "Also print debug-level lines (probe deferral, bound, the boot's own steps)" };
         var command = new Command("boot",
-            "Run the scenario's script and print the boot log in dmesg form, then the final IOMMU groups. "
+            "Run the scenario's script and print the boot log in dmesg form, then the final IOMMU groups and each device's outcome "
+            + "(driver, dma_ops, how often its probe was deferred). "
             + "Any invariant broken on the way is reported after the log and makes the exit code 1.\n" + Cli.ExitCodesHelp)
         {
             scenario, variant, json, verbose,
@@ -36,6 +37,7 @@ public static class BootCommand
     {
         var lines = BootLogText.Lines(run.Final, verbose)
             .Concat(BootLogText.GroupTable(run.Final))
+            .Concat(BootLogText.DeviceTable(run.Final))
             .Concat(run.Violations.Select(v => BootLogText.ViolationLine(run, v)));
         return string.Concat(lines.Select(l => l + "\n"));
     }
@@ -55,6 +57,21 @@ public static class BootCommand
             w.WriteStartObject();
             w.WriteNumber("id", id);
             JsonOut.StringArray(w, "members", members);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("devices");
+        foreach (var d in BootLogText.Devices(run.Final))
+        {
+            w.WriteStartObject();
+            w.WriteString("name", d.Name);
+            w.WriteString("status", d.Status);
+            if (d.Driver is null)
+                w.WriteNull("driver");
+            else
+                w.WriteString("driver", d.Driver);
+            w.WriteString("dmaOps", d.Ops);
+            w.WriteNumber("probeDeferrals", d.Deferrals);
             w.WriteEndObject();
         }
         w.WriteEndArray();

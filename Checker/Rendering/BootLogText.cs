@@ -23,6 +23,39 @@ public static class BootLogText
             yield return $"  group {id,3}: {string.Join(" ", members)}";
     }
 
+    /// <summary>One device's outcome: where it ended and how many times its probe was deferred on the way.</summary>
+    public sealed record DeviceSummary(string Name, string Status, string? Driver, string Ops, int Deferrals, long? BoundAtMicros);
+
+    /// <summary>Every device of the machine that was ever added, in machine order.</summary>
+    public static IEnumerable<DeviceSummary> Devices(World w)
+    {
+        var m = w.Machine;
+        for (int dev = 0; dev < m.Devices.Length; dev++)
+        {
+            var d = w.Devices[dev];
+            if (!d.EverAdded)
+                continue;
+            int deferrals = w.Log.Count(l => l.Device == dev && l.Tag == LogTag.ProbeDeferred);
+            var bound = w.Log.LastOrDefault(l => l.Device == dev && l.Tag == LogTag.Bound);
+            string status = !d.Present ? "removed" : d.Status.ToString().ToLowerInvariant();
+            yield return new DeviceSummary(m.Devices[dev].Name, status, d.IsBound ? m.Drivers[d.Driver].Name : null,
+                d.Ops.IsSet ? d.Ops.Describe(m) : "no dma_ops", deferrals, d.IsBound ? bound?.Micros : null);
+        }
+    }
+
+    public static IEnumerable<string> DeviceTable(World w)
+    {
+        var rows = Devices(w).ToList();
+        int width = rows.Select(r => r.Name.Length).DefaultIfEmpty(0).Max();
+        yield return "Devices:";
+        foreach (var r in rows)
+        {
+            string outcome = r.Driver is not null ? $"bound to {r.Driver}" : r.Status;
+            string deferred = r.Deferrals > 0 ? $", probe deferred {r.Deferrals}x" + (r.BoundAtMicros is long t ? $" then bound at {new LogLine(t, LogLevel.Info, "").Format().TrimEnd()}" : "") : "";
+            yield return $"  {r.Name.PadRight(width)}  {outcome}{deferred}; {r.Ops}";
+        }
+    }
+
     public static string ViolationLine(RunResult run, FoundViolation v) =>
         $"checker: violation {v.Violation.Property} at event {v.Step + 1} ({Model.Events.EventText.Format(run.Final.Machine, run.Events[v.Step].Event)}): {v.Violation.Message}";
 }
