@@ -6,11 +6,19 @@ public static partial class Kernel
 {
     /// <summary>
     /// Mirrors device_add() in drivers/base/core.c: the device joins its bus's list, the IOMMU bus
-    /// notifier sees it, then bus_probe_device() tries the registered matching drivers.
+    /// notifier sees it, then bus_probe_device() tries the registered matching drivers. Fault
+    /// injections armed before the device existed stay armed.
     /// </summary>
     private static World DeviceAdd(World w, int dev)
     {
-        var fresh = DeviceState.Initial(w.Machine.Devices[dev]) with { Present = true, EverAdded = true };
+        var old = w.Devices[dev];
+        var fresh = DeviceState.Initial(w.Machine.Devices[dev]) with
+        {
+            Present = true,
+            EverAdded = true,
+            PendingProbeErrno = old.PendingProbeErrno,
+            PendingAttachFailure = old.PendingAttachFailure,
+        };
         w = w.WithDevice(dev, fresh) with { BusList = w.BusList.Add(dev) };
         w = IommuBusNotifierAdd(w, dev);
         return DeviceAttach(w, dev);

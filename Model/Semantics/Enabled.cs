@@ -33,8 +33,10 @@ public static partial class Kernel
             SriovEnable s => !w.Devices[s.PhysFn].IsBound ? "PF not bound"
                 : m.Index.VirtualFunctions[s.PhysFn].Count(v => !w.Devices[v].Present) < s.Count ? "not enough VFs left"
                 : null,
-            Unbind u => w.Devices[u.Device].IsBound ? null : "not bound",
-            Bind b => !w.Devices[b.Device].Present ? "not present"
+            Unbind u => m.Index.InstanceOfDevice[u.Device] is not null ? SuppressBindAttrs
+                : w.Devices[u.Device].IsBound ? null : "not bound",
+            Bind b => m.Index.InstanceOfDevice[b.Device] is not null ? SuppressBindAttrs
+                : !w.Devices[b.Device].Present ? "not present"
                 : w.Devices[b.Device].IsBound ? "already bound"
                 : !w.DriverRegistered[b.Driver] ? "driver not registered"
                 : !m.Drivers[b.Driver].Matches.Contains(b.Device) ? "driver does not match" : null,
@@ -43,13 +45,17 @@ public static partial class Kernel
                 : m.Devices[h.Device].PresentAtBoot && !w.Devices[h.Device].EverAdded ? "a boot device not yet added"
                 : !w.InitcallsDone ? "hotplug starts after boot"
                 : ParentMissing(w, h.Device),
-            HotRemove h => w.Devices[h.Device].Present ? null : "not present",
+            HotRemove h => m.Index.InstanceOfDevice[h.Device] is not null ? "an IOMMU's own device: its masters would lose it under them"
+                : w.Devices[h.Device].Present ? null : "not present",
             FailNextProbe f => w.Devices[f.Device].PendingProbeErrno != 0 ? "a probe failure is already pending" : null,
             FailNextAttach f => w.Devices[f.Device].PendingAttachFailure ? "an attach failure is already pending" : null,
             FailDomainAlloc f => w.Instances[f.Iommu].PendingDomainAllocFailure ? "already pending" : null,
             _ => null,
         };
     }
+
+    /// <summary>IOMMU drivers (arm-smmu-v3, ipmmu-vmsa, virtio-iommu) set suppress_bind_attrs: no sysfs bind or unbind.</summary>
+    private const string SuppressBindAttrs = "its IOMMU driver suppresses sysfs bind/unbind (suppress_bind_attrs)";
 
     private static string? ParentMissing(World w, int dev) =>
         w.Machine.Devices[dev].Pci?.ParentBridge is int p && !w.Devices[p].Present ? "parent not present" : null;

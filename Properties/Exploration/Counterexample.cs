@@ -13,8 +13,9 @@ public sealed record Counterexample(Machine Machine, ImmutableArray<Event> Event
     public Candidate AsCandidate => new(Machine, Events);
 
     /// <summary>
-    /// Replays EVENTS on MACHINE through Step with INVARIANT checked after each one. A sequence
-    /// with an event that is not enabled when it comes is no ordering at all: it never counts.
+    /// Replays EVENTS on MACHINE through Step with INVARIANT checked after each one; the
+    /// counterexample ends at the first violation. A sequence with an event that is not enabled
+    /// when it comes (before the violation) is no ordering at all: it never counts.
     /// </summary>
     public static Counterexample? Replay(Machine machine, ImmutableArray<Event> events, Invariant invariant)
     {
@@ -26,7 +27,7 @@ public sealed record Counterexample(Machine Machine, ImmutableArray<Event> Event
             var before = w;
             w = Kernel.Step(w, events[i]);
             if (invariant.Check(new StepView(before, events[i], w)) is { } v)
-                return i == events.Length - 1 ? new Counterexample(machine, events, v, w) : null;
+                return new Counterexample(machine, events[..(i + 1)], v, w);
         }
         return null;
     }
