@@ -17,6 +17,7 @@ public static class Cli
         root.Subcommands.Add(BootCommand.Create(stdout));
         root.Subcommands.Add(CheckCommand.Create(stdout, stderr));
         root.Subcommands.Add(ReplayCommand.Create(stdout));
+        root.Subcommands.Add(MatrixCommand.Create(stdout, stderr));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
