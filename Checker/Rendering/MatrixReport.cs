@@ -109,15 +109,14 @@ public sealed record MatrixReport(string Scenario, MatrixOptions Options, Matrix
         w.WriteEndObject();
     }
 
-    /// <summary>The command that recomputes this cell alone: the matrix restricted to its property, with its row's variants as the scenario's.</summary>
+    /// <summary>The `check` command that finds this cell's counterexample again: its property, its row's variants, the seed and budget.</summary>
     private string ReplayCommand(MatrixCell cell)
     {
-        var parts = new List<string> { "checker", "matrix", Scenario, "--property", cell.Invariant.Name };
+        var parts = new List<string> { "checker", "check", Scenario, "--property", cell.Invariant.Name };
+        foreach (var pair in cell.Row.Variants.NonDefaultPairs())
+            parts.AddRange(["--variant", pair]);
         parts.AddRange(["--seed", Options.Seed.ToString(CultureInfo.InvariantCulture)]);
-        if (Options.MaxTests != MatrixOptions.DefaultMaxTests)
-            parts.AddRange(["--max-tests", Options.MaxTests.ToString(CultureInfo.InvariantCulture)]);
-        if (Options.AllVariants)
-            parts.Add("--all-variants");
-        return string.Join(" ", parts) + $"  # row {cell.Row.Label}";
+        parts.AddRange(["--max-tests", Options.MaxTests.ToString(CultureInfo.InvariantCulture)]);
+        return string.Join(" ", parts);
     }
 }

@@ -60,18 +60,9 @@ public static class EventGen
     /// <summary>The candidates of <see cref="Enabled"/> that are in fact enabled and have a non-zero weight.</summary>
     public static ImmutableArray<(int Weight, Event Event)> Candidates(World w, GenConfig config) =>
         Enabled(w)
-            .Where(c => config.Weights.GetValueOrDefault(c.Kind) > 0 && !Spared(w, config, c.Event) && Kernel.IsEnabled(w, c.Event))
+            .Where(c => config.Weights.GetValueOrDefault(c.Kind) > 0 && Kernel.IsEnabled(w, c.Event))
             .Select(c => (config.Weights[c.Kind], c.Event))
             .ToImmutableArray();
-
-    /// <summary>An unbind or hot-remove of an IOMMU instance's own device, which <see cref="GenConfig.SpareIommuDevices"/> leaves out.</summary>
-    private static bool Spared(World w, GenConfig config, Event e) =>
-        config.SpareIommuDevices && e switch
-        {
-            Unbind u => w.Machine.Index.InstanceOfDevice[u.Device] is not null,
-            HotRemove h => w.Machine.Index.InstanceOfDevice[h.Device] is not null,
-            _ => false,
-        };
 
     /// <summary>One event enabled in W, drawn by weight; null when nothing is enabled.</summary>
     public static Gen<Event>? NextEvent(World w, GenConfig config)

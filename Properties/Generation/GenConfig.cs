@@ -40,15 +40,6 @@ public sealed record GenConfig(ImmutableDictionary<EventKind, int> Weights, int 
     /// <summary>
     /// The size bound: a sequence has at most as many events as the boot has, plus EXTRASTEPS.
     /// </summary>
-    /// <summary>
-    /// When set, no `unbind` or `hot-remove` of a device that represents an IOMMU instance is
-    /// drawn: IOMMU drivers refuse sysfs unbind (suppress_bind_attrs, arm-smmu since v5.5) and
-    /// platform IOMMUs are not hot-removed, so an instance then goes away only by `rmmod` of a
-    /// modular driver, the path the `unload` variant is about. `checker matrix` sets it, so that
-    /// every row isolates the variant it varies (docs/matrix.md).
-    /// </summary>
-    public bool SpareIommuDevices { get; init; }
-
     public int MaxSteps(Model.State.Machine m) =>
         m.Devices.Count(d => d.PresentAtBoot) + m.Index.BuiltinOrder.Length + 1 + ExtraSteps;
 

@@ -41,11 +41,8 @@ public sealed record MatrixResult(Machine Machine, ImmutableArray<string> Keys, 
 /// </summary>
 public static class VariantMatrix
 {
-    /// <summary>
-    /// The generation every cell uses: check's default, sparing the IOMMUs' own devices
-    /// (<see cref="GenConfig.SpareIommuDevices"/>).
-    /// </summary>
-    public static readonly GenConfig Generation = GenConfig.Default with { SpareIommuDevices = true };
+    /// <summary>The generation every cell uses: check's default.</summary>
+    public static readonly GenConfig Generation = GenConfig.Default;
 
     /// <summary>
     /// The rows: by default one key at a time, each value of each key that matters to M, the
