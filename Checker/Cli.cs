@@ -17,6 +17,9 @@ public static class Cli
         root.Subcommands.Add(BootCommand.Create(stdout));
         root.Subcommands.Add(CheckCommand.Create(stdout, stderr));
         root.Subcommands.Add(ReplayCommand.Create(stdout));
+        root.Subcommands.Add(ImportCommand.Create(stdout, stderr));
+        root.Subcommands.Add(ValidateCommand.Create(stdout));
+        root.Subcommands.Add(GraphCommand.Create(stdout));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
