@@ -94,9 +94,10 @@ public static class MachineImporter
             return actions.ToImmutable();
         }
         actions.Add(new ScriptAction(new Boot(), null, SourceLine.None));
-        foreach (var pf in m.Devices.Where(d => m.Devices.Any(v => v.Pci?.PhysFn == d.Index)))
+        var vfsOf = m.Devices.Where(v => v.Pci?.PhysFn is not null).ToLookup(v => v.Pci!.PhysFn!.Value, v => v.Name);
+        foreach (var pf in m.Devices.Where(d => vfsOf.Contains(d.Index)))
         {
-            var vfs = m.Devices.Where(v => v.Pci?.PhysFn == pf.Index).Select(v => v.Name).ToHashSet();
+            var vfs = vfsOf[pf.Index].ToHashSet();
             var seen = input.Dmesg?.GroupLines.Where(g => vfs.Contains(g.Device)).Select(g => (long?)g.Micros).FirstOrDefault()
                 ?? input.Dmesg?.Drivers.Where(g => vfs.Contains(g.Device)).Select(g => (long?)g.Micros).FirstOrDefault();
             long? at = seen is long micros ? micros / 100_000 * 100_000 : null;
