@@ -36,14 +36,18 @@ public sealed record LspciTree(ImmutableArray<TreeHostBridge> HostBridges, Immut
     /// <summary>One node the tree art hangs children from: a host bridge, or a bridge function.</summary>
     private sealed record Node(int Domain, int ChildBus, Bdf? Device);
 
-    private sealed class TreeParser(string file)
+    private sealed class TreeParser
     {
+        /// <summary>The key of the top-level branch (host bridges) among the open branches, which are keyed by column.</summary>
+        private const int TopLevel = -1;
         private static readonly Node Top = new(-1, -1, null);
         private readonly ImmutableArray<TreeHostBridge>.Builder _bridges = ImmutableArray.CreateBuilder<TreeHostBridge>();
         private readonly ImmutableArray<TreeDevice>.Builder _devices = ImmutableArray.CreateBuilder<TreeDevice>();
         private readonly Dictionary<Bdf, int> _seen = [];
         private readonly Dictionary<int, (Node Parent, int Line)> _open = [];
-        private int _topOpenLine;
+        private readonly string _file;
+
+        public TreeParser(string file) => _file = file;
 
         public void ParseLine(int line, string s)
         {
@@ -103,7 +107,10 @@ public sealed record LspciTree(ImmutableArray<TreeHostBridge> HostBridges, Immut
             bool topLevel = j < s.Length && s[j] == '[';
             if (topLevel)
             {
-                _topOpenLine = more ? line : 0;
+                if (!more)
+                    _open.Remove(TopLevel);
+                else if (!_open.ContainsKey(TopLevel))
+                    _open[TopLevel] = (Top, line);
                 return Top;
             }
             Node parent;
@@ -125,7 +132,7 @@ public sealed record LspciTree(ImmutableArray<TreeHostBridge> HostBridges, Immut
             int domain = m.Groups[1].Success ? Convert.ToInt32(m.Groups[1].Value, 16) : 0;
             int bus = Convert.ToInt32(m.Groups[2].Value, 16);
             if (_bridges.FirstOrDefault(b => b.Domain == domain) is { } dup)
-                throw new ImportException(file, line, $"domain {domain:x4} appears twice (first at line {dup.Line})");
+                throw new ImportException(_file, line, $"domain {domain:x4} appears twice (first at line {dup.Line})");
             _bridges.Add(new TreeHostBridge(domain, bus, line));
             return new Node(domain, bus, null);
         }
@@ -134,9 +141,9 @@ public sealed record LspciTree(ImmutableArray<TreeHostBridge> HostBridges, Immut
         {
             var bdf = new Bdf(parent.Domain, parent.ChildBus, Convert.ToInt32(m.Groups[1].Value, 16), Convert.ToInt32(m.Groups[2].Value, 16));
             if (bdf.Slot > 0x1f)
-                throw new ImportException(file, line, $"device number {bdf.Slot:x2} is above 1f");
+                throw new ImportException(_file, line, $"device number {bdf.Slot:x2} is above 1f");
             if (_seen.TryGetValue(bdf, out var first))
-                throw new ImportException(file, line, $"duplicate device {bdf} (first at line {first})");
+                throw new ImportException(_file, line, $"duplicate device {bdf} (first at line {first})");
             _seen[bdf] = line;
             _devices.Add(new TreeDevice(bdf, parent.Device, secondary, "", line));
             return new Node(bdf.Domain, secondary ?? -1, secondary is null ? null : bdf);
@@ -149,24 +156,24 @@ public sealed record LspciTree(ImmutableArray<TreeHostBridge> HostBridges, Immut
             else if (current.Device is { } bdf && _devices.Count > 0 && _devices[^1].Address == bdf)
                 _devices[^1] = _devices[^1] with { Description = description };
             else
-                throw new ImportException(file, line, $"text '{description}' follows no device");
+                throw new ImportException(_file, line, $"text '{description}' follows no device");
         }
 
         public LspciTree Finish()
         {
             if (_open.Count > 0)
             {
-                var (_, line) = _open.Values.OrderBy(o => o.Line).First();
-                throw new ImportException(file, line, "the branch opened here ('+-') never ends with '\\-' (truncated file?)");
+                var (column, (_, line)) = _open.OrderBy(o => o.Value.Line).First();
+                throw new ImportException(_file, line, column == TopLevel
+                    ? "the list of host bridges opened here never ends with '\\-[' (truncated file?)"
+                    : "the branch opened here ('+-') never ends with '\\-' (truncated file?)");
             }
-            if (_topOpenLine > 0)
-                throw new ImportException(file, _topOpenLine, "the list of host bridges opened here never ends with '\\-[' (truncated file?)");
             if (_bridges.Count == 0)
-                throw new ImportException(file, 1, "no host bridge: not `lspci -tv` output");
+                throw new ImportException(_file, 1, "no host bridge: not `lspci -tv` output");
             return new LspciTree(_bridges.ToImmutable(), _devices.ToImmutable());
         }
 
         private ImportException Error(int line, int col, string message) =>
-            new(file, line, $"column {col + 1}: {message}");
+            new(_file, line, $"column {col + 1}: {message}");
     }
 }
