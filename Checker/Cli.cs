@@ -18,6 +18,9 @@ public static class Cli
         root.Subcommands.Add(CheckCommand.Create(stdout, stderr));
         root.Subcommands.Add(ReplayCommand.Create(stdout));
         root.Subcommands.Add(MatrixCommand.Create(stdout, stderr));
+        root.Subcommands.Add(ImportCommand.Create(stdout, stderr));
+        root.Subcommands.Add(ValidateCommand.Create(stdout));
+        root.Subcommands.Add(GraphCommand.Create(stdout));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

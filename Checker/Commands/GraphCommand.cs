@@ -1,0 +1,65 @@
+using System.CommandLine;
+using Checker.Cli.Rendering;
+using Checker.Model.Events;
+using Checker.Model.Semantics;
+using Checker.Model.State;
+using Checker.Properties.Exploration;
+
+namespace Checker.Cli.Commands;
+
+/// <summary>`checker graph SCENARIO`: draw the machine, its IOMMU groups and the canonical partition as DOT or SVG.</summary>
+public static class GraphCommand
+{
+    public static Command Create(TextWriter stdout)
+    {
+        var scenario = new Argument<string?>("scenario") { Description = "Scenario file (YAML); not needed with --counterexample", Arity = ArgumentArity.ZeroOrOne };
+        var variant = CommonOptions.Variant();
+        var atStep = new Option<int?>("--at-step") { Description = "Draw the state after the first N events of the script (boot expanded); default: the end" };
+        var counterexample = new Option<string?>("--counterexample") { Description = "A `check --json` file: draw its pruned machine after its events" };
+        var format = new Option<string>("--format") { Description = "dot (default) or svg (needs Graphviz's dot)", DefaultValueFactory = _ => "dot" };
+        var output = new Option<string>("--output", "-o") { Description = "File to write (atomically)", Required = true };
+        var command = new Command("graph",
+            "Draw the PCI tree and platform devices, a box per IOMMU group, ACS on bridges, and the canonical partition "
+            + "where it disagrees with the groups.\n" + Cli.ExitCodesHelp)
+        {
+            scenario, variant, atStep, counterexample, format, output,
+        };
+        command.SetAction(parse =>
+        {
+            var fmt = parse.GetValue(format);
+            if (fmt is not ("dot" or "svg"))
+                throw new UsageException($"--format {fmt}: expected dot or svg");
+            var world = State(parse.GetValue(scenario), parse.GetValue(variant), parse.GetValue(atStep), parse.GetValue(counterexample));
+            var dot = MachineGraph.Render(world);
+            var outPath = parse.GetValue(output)!;
+            DumpFiles.WriteAtomically(outPath, fmt == "svg" ? Graphviz.Svg(dot) : dot);
+            stdout.WriteLine($"checker: wrote {outPath} ({world.Machine.Devices.Length} devices, {world.Groups.Count} groups)");
+            return (int)ExitCode.Ok;
+        });
+        return command;
+    }
+
+    private static World State(string? scenario, string[]? variants, int? atStep, string? counterexample)
+    {
+        if (counterexample is not null)
+        {
+            if (scenario is not null || atStep is not null)
+                throw new UsageException("graph: --counterexample names its own scenario and events; give no SCENARIO or --at-step");
+            var saved = SavedCounterexample.Load(counterexample);
+            var machine = saved.Machine();
+            var w = Kernel.Boot(machine);
+            foreach (var text in saved.Events)
+                w = Kernel.Step(w, EventText.Parse(machine, text).Event
+                    ?? throw new UsageException($"{counterexample}: event '{text}' does not fit the pruned machine"));
+            return w;
+        }
+        if (scenario is null)
+            throw new UsageException("graph: give a SCENARIO or --counterexample FILE");
+        var m = CommonOptions.LoadScenario(scenario, variants);
+        if (atStep is null)
+            return Runner.RunScript(m, []).Final;
+        if (atStep < 0)
+            throw new UsageException($"--at-step {atStep}: expected a number of events >= 0");
+        return Runner.Run(m, Runner.ScriptEvents(m).Take(atStep.Value), [], stopAtFirst: false).Final;
+    }
+}

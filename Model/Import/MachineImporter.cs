@@ -1,0 +1,138 @@
+using System.Collections.Immutable;
+using Checker.Model.Events;
+using Checker.Model.State;
+
+namespace Checker.Model.Import;
+
+/// <summary>
+/// Builds a machine from dumps of a real one. The tree gives the PCI topology, `lspci -vvv` types,
+/// ACS, drivers and SR-IOV, dmesg the drivers' order and the SR-IOV time; what no dump tells (IOMMU
+/// instances, which one serves each host bridge, platform devices, link order) comes from the
+/// base scenario, or is left out or guessed, and every guess is recorded.
+/// </summary>
+public static class MachineImporter
+{
+    public static ImportResult Import(ImportInputs input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var guesses = new List<Guess>();
+        var b = input.Base;
+        var arch = input.Arch ?? b?.Arch ?? Guessed(guesses, GuessSubject.Machine, "arch arm64 assumed (no --arch)", Arch.Arm64);
+        if (b is null)
+            guesses.Add(new Guess(GuessSubject.Machine, "no --base: no IOMMU instances, platform devices or link order are known; add them by hand"));
+
+        var pci = input.Tree is not null ? PciImport.Devices(input, guesses)
+            : b is not null ? BasePci(b) : throw new ArgumentException("an import needs an lspci tree or a base scenario", nameof(input));
+        var iommus = b?.Iommus ?? [];
+        var devices = ImmutableArray.CreateBuilder<DeviceSpec>();
+        foreach (var d in b?.Devices.Where(d => d.Pci is null) ?? [])
+            devices.Add(d with { Index = devices.Count, Source = SourceLine.None });
+        var bridges = HostBridges(input, arch, guesses);
+        var byName = new Dictionary<string, int>();
+        foreach (var d in devices)
+            byName[d.Name] = d.Index;
+        foreach (var p in pci)
+        {
+            var hb = bridges.First(h => h.Domain == p.Address.Domain);
+            var baseDev = b is not null && b.DeviceIndex(p.Name) is var bi and >= 0 ? b.Devices[bi] : null;
+            var info = new PciInfo(p.Address.Domain, p.Address.Bus, p.Address.Devfn,
+                p.Parent is null ? null : byName[p.Parent], p.Type, p.Multifunction, p.Acs, baseDev?.Pci?.AcsQuirk ?? false,
+                [], p.PhysFn is null ? null : byName[p.PhysFn]);
+            byName[p.Name] = devices.Count;
+            devices.Add(new DeviceSpec(devices.Count, p.Name, BusKind.Pci, hb.Firmware, hb.Iommu, baseDev?.Coherent ?? false,
+                baseDev?.DmaRanges, baseDev?.CoherentMaskBits ?? 32, p.PhysFn is null, info, SourceLine.None));
+        }
+        var drivers = DriverImport.Drivers(input, devices.ToImmutable(), byName, guesses);
+        var machine = new Machine(input.Name, arch, b?.Variants ?? Variants.Default, devices.ToImmutable(), drivers, iommus, bridges, []);
+        return new ImportResult(machine with { Script = Script(input, machine, guesses) }, [.. guesses]);
+    }
+
+    private static T Guessed<T>(List<Guess> guesses, string subject, string text, T value)
+    {
+        guesses.Add(new Guess(subject, text));
+        return value;
+    }
+
+    private static ImmutableArray<ImportedPci> BasePci(Machine b) =>
+        [.. b.Devices.Where(d => d.Pci is not null).Select(d => new ImportedPci(d.Name, Bdf.TryParse(d.Name)!.Value,
+            d.Pci!.ParentBridge is int p ? b.Devices[p].Name : null, d.Pci.Type, d.Pci.Multifunction, d.Pci.Acs,
+            d.Pci.PhysFn is int pf ? b.Devices[pf].Name : null, 0))];
+
+    private static ImmutableArray<HostBridge> HostBridges(ImportInputs input, Arch arch, List<Guess> guesses)
+    {
+        var b = input.Base;
+        var fromTree = input.Tree?.HostBridges.Select(h => (h.Domain, h.RootBus))
+            ?? b!.HostBridges.Select(h => (h.Domain, h.RootBus));
+        var result = ImmutableArray.CreateBuilder<HostBridge>();
+        foreach (var (domain, rootBus) in fromTree.OrderBy(h => h.Domain))
+        {
+            var baseHb = b?.HostBridges.FirstOrDefault(h => h.Domain == domain);
+            var firmware = input.Firmware ?? baseHb?.Firmware
+                ?? Guessed(guesses, GuessSubject.HostBridge(domain), "firmware acpi assumed (no --firmware)", Firmware.Acpi);
+            int? iommu = baseHb?.Iommu;
+            if (baseHb is null && arch != Arch.X86)
+                guesses.Add(new Guess(GuessSubject.HostBridge(domain), "which IOMMU translates this domain is unknown (not in the base scenario): none written"));
+            result.Add(new HostBridge(domain, rootBus, firmware, iommu, SourceLine.None));
+        }
+        return result.ToImmutable();
+    }
+
+    /// <summary>The base scenario's script where its names still resolve, else `boot` and one sriov-enable per PF with VFs.</summary>
+    private static ImmutableArray<ScriptAction> Script(ImportInputs input, Machine m, List<Guess> guesses)
+    {
+        var actions = ImmutableArray.CreateBuilder<ScriptAction>();
+        if (input.Base is { } b)
+        {
+            foreach (var a in b.Script)
+            {
+                var mapped = Remap(b, m, a.Event);
+                if (mapped is null)
+                    guesses.Add(new Guess(GuessSubject.Script, $"base action '{EventText.Format(b, a.Event)}' dropped: it names something not imported"));
+                else
+                    actions.Add(a with { Event = mapped, Source = SourceLine.None });
+            }
+            return actions.ToImmutable();
+        }
+        actions.Add(new ScriptAction(new Boot(), null, SourceLine.None));
+        var vfsOf = m.Devices.Where(v => v.Pci?.PhysFn is not null).ToLookup(v => v.Pci!.PhysFn!.Value, v => v.Name);
+        foreach (var pf in m.Devices.Where(d => vfsOf.Contains(d.Index)))
+        {
+            var vfs = vfsOf[pf.Index].ToHashSet();
+            var seen = input.Dmesg?.GroupLines.Where(g => vfs.Contains(g.Device)).Select(g => (long?)g.Micros).FirstOrDefault()
+                ?? input.Dmesg?.Drivers.Where(g => vfs.Contains(g.Device)).Select(g => (long?)g.Micros).FirstOrDefault();
+            long? at = seen is long micros ? micros / 100_000 * 100_000 : null;
+            guesses.Add(new Guess(GuessSubject.Script, at is null
+                ? $"sriov-enable {pf.Name} {vfs.Count}: when is unknown (no VF line in dmesg); right after boot"
+                : $"sriov-enable {pf.Name} {vfs.Count}: at the first dmesg line of its VFs, rounded down to 0.1 s"));
+            actions.Add(new ScriptAction(new SriovEnable(pf.Index, vfs.Count), at, SourceLine.None));
+        }
+        var ordered = actions.Skip(1).OrderBy(a => a.AtMicros ?? 0).ToList();
+        for (int i = 1; i < ordered.Count; i++)
+            if (ordered[i].AtMicros is null)
+                ordered[i] = ordered[i] with { AtMicros = ordered[i - 1].AtMicros };
+        return [actions[0], .. ordered];
+    }
+
+    private static Event? Remap(Machine from, Machine to, Event e)
+    {
+        int Dev(int d) => to.DeviceIndex(from.Devices[d].Name);
+        int Drv(int d) => to.DriverIndex(from.Drivers[d].Name);
+        int Mmu(int i) => to.IommuIndex(from.Iommus[i].Name);
+        Event? Ok(bool ok, Event mapped) => ok ? mapped : null;
+        return e switch
+        {
+            Boot or DeferredWork or LateInitcall => e,
+            Modprobe p => Ok(Drv(p.Driver) >= 0, new Modprobe(Drv(p.Driver))),
+            Rmmod r => Ok(Drv(r.Driver) >= 0, new Rmmod(Drv(r.Driver))),
+            SriovEnable s => Ok(Dev(s.PhysFn) >= 0 && to.Devices.Count(v => v.Pci?.PhysFn == Dev(s.PhysFn)) >= s.Count, new SriovEnable(Dev(s.PhysFn), s.Count)),
+            Unbind u => Ok(Dev(u.Device) >= 0, new Unbind(Dev(u.Device))),
+            Bind x => Ok(Dev(x.Device) >= 0 && Drv(x.Driver) >= 0, new Bind(Dev(x.Device), Drv(x.Driver))),
+            HotAdd h => Ok(Dev(h.Device) >= 0, new HotAdd(Dev(h.Device))),
+            HotRemove h => Ok(Dev(h.Device) >= 0, new HotRemove(Dev(h.Device))),
+            FailNextProbe f => Ok(Dev(f.Device) >= 0, new FailNextProbe(Dev(f.Device), f.Errno)),
+            FailNextAttach f => Ok(Dev(f.Device) >= 0, new FailNextAttach(Dev(f.Device))),
+            FailDomainAlloc f => Ok(Mmu(f.Iommu) >= 0, new FailDomainAlloc(Mmu(f.Iommu))),
+            _ => null,
+        };
+    }
+}
