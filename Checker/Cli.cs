@@ -17,6 +17,8 @@ public static class Cli
         root.Subcommands.Add(BootCommand.Create(stdout));
         root.Subcommands.Add(CheckCommand.Create(stdout, stderr));
         root.Subcommands.Add(ReplayCommand.Create(stdout));
+        root.Subcommands.Add(ExploreCommand.Create(stdout, stderr));
+        root.Subcommands.Add(CorpusCommand.Create(stdout));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
