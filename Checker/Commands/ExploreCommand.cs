@@ -103,12 +103,12 @@ public static class ExploreCommand
     private static ExploreOutcome RunWithProgress(Machine machine, ExploreOptions options, TextWriter stderr)
     {
         if (Console.IsErrorRedirected || !ReferenceEquals(stderr, Console.Error))
-            return Exhaustive.Explore(machine, options);
+            return StateSpace.Explore(machine, options);
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         ExploreOutcome? outcome = null;
         console.Status().Start("exploring", ctx =>
         {
-            outcome = Exhaustive.Explore(machine, options, p => ctx.Status(string.Create(CultureInfo.InvariantCulture,
+            outcome = StateSpace.Explore(machine, options, p => ctx.Status(string.Create(CultureInfo.InvariantCulture,
                 $"states {p.States:N0}  {(p.Seconds > 0 ? p.States / p.Seconds : 0):N0}/s  depth {p.Depth}  queue {p.Queue:N0}  violations {p.Violations}")));
         });
         return outcome!;

@@ -14,7 +14,7 @@ public readonly record struct Shard(int Index, int Count)
     public static readonly Shard Whole = new(0, 1);
 
     /// <summary>The owner of a state: a multiplicative hash of its fingerprint, so shards get even shares.</summary>
-    public bool Owns(ulong fp) => Count == 1 || (int)(((fp * 0x9E3779B97F4A7C15UL) >> 32) % (ulong)Count) == Index;
+    public bool Owns(ulong fp) => Count == 1 || (int)((unchecked(fp * 0x9E3779B97F4A7C15UL) >> 32) % (ulong)Count) == Index;
 
     public override string ToString() => $"{Index + 1}/{Count}";
 }

@@ -13,7 +13,7 @@ public readonly record struct Transition(Event Event, World After, ulong Fingerp
 /// <summary>
 /// The transitions out of a state: every event of <see cref="EventGen.Enabled"/> whose kind has a
 /// non-zero weight and that <see cref="Kernel.IsEnabled"/> accepts, in EventGen's fixed order.
-/// Stored states drop their log and trace (they are not part of a state: docs/explore.md).
+/// States kept for later drop their log and trace (<see cref="Stored"/>).
 /// </summary>
 public static class Successors
 {
@@ -42,7 +42,7 @@ public static class Successors
                     if (!found[i])
                         v = options.Invariants[i].Check(view);
             }
-            into.Add(new Transition(e, Stored(after), fp, v));
+            into.Add(new Transition(e, after, fp, v));
         }
     }
 

@@ -3,7 +3,7 @@ using Checker.Model.State;
 namespace Checker.Properties.Exhaustive;
 
 /// <summary>The entry point of `explore`: runs the chosen strategy.</summary>
-public static class Exhaustive
+public static class StateSpace
 {
     public static ExploreOutcome Explore(Machine m, ExploreOptions options, Action<ExploreProgress>? progress = null) =>
         options.Strategy switch
