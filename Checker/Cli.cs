@@ -21,6 +21,8 @@ public static class Cli
         root.Subcommands.Add(ImportCommand.Create(stdout, stderr));
         root.Subcommands.Add(ValidateCommand.Create(stdout));
         root.Subcommands.Add(GraphCommand.Create(stdout));
+        root.Subcommands.Add(ExploreCommand.Create(stdout, stderr));
+        root.Subcommands.Add(CorpusCommand.Create(stdout));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using Checker.Cli.Rendering;
+using Spectre.Console;
+
+namespace Checker.Cli.Commands;
+
+/// <summary>`checker corpus replay DIR` and `checker corpus merge DIR...`: the corpus explore writes.</summary>
+public static class CorpusCommand
+{
+    public static Command Create(TextWriter stdout)
+    {
+        var command = new Command("corpus", "Work with a corpus directory written by `explore --corpus`.\n" + Cli.ExitCodesHelp);
+        command.Subcommands.Add(Replay(stdout));
+        command.Subcommands.Add(Merge(stdout));
+        return command;
+    }
+
+    private static Command Replay(TextWriter stdout)
+    {
+        var dir = new Argument<string>("dir") { Description = "Corpus directory" };
+        var command = new Command("replay",
+            "Replay every entry under its recorded variants; print a table; exit 1 if any still fails, 0 if all are fixed.") { dir };
+        command.SetAction(parse =>
+        {
+            var table = new Table().AddColumns("entry", "property", "events", "result");
+            int failing = 0;
+            foreach (var file in Corpus.Entries(parse.GetValue(dir)!))
+            {
+                var saved = SavedCounterexample.Load(file);
+                bool fails = saved.Replay() is not null;
+                failing += fails ? 1 : 0;
+                table.AddRow(Markup.Escape(Path.GetFileName(file)), saved.Property, saved.Events.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    fails ? "still fails" : "fixed");
+            }
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+            console.Profile.Width = 120;
+            console.Write(table);
+            stdout.WriteLine($"checker: {table.Rows.Count} entries, {failing} still failing");
+            return (int)(failing > 0 ? ExitCode.Counterexample : ExitCode.Ok);
+        });
+        return command;
+    }
+
+    private static Command Merge(TextWriter stdout)
+    {
+        var dirs = new Argument<string[]>("dirs") { Description = "Corpus directories (shard outputs)", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string?>("-o", "--output") { Description = "Merge into this directory (default: the first DIR)" };
+        var command = new Command("merge",
+            "Merge corpus directories: every entry missing from the target is copied into it; entries with the same name "
+            + "are the same shrunk counterexample, so one is kept.") { dirs, output };
+        command.SetAction(parse =>
+        {
+            var sources = parse.GetValue(dirs)!;
+            var target = parse.GetValue(output) ?? sources[0];
+            int copied = Corpus.Merge(target, sources);
+            stdout.WriteLine($"checker: merged {copied} new entries into {target} ({Corpus.Entries(target).Count} in all)");
+            return (int)ExitCode.Ok;
+        });
+        return command;
+    }
+}

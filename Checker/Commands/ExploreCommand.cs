@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.CommandLine;
+using System.Globalization;
+using Checker.Cli.Rendering;
+using Checker.Model.State;
+using Checker.Properties.Exhaustive;
+using Checker.Properties.Exploration;
+using Checker.Properties.Generation;
+using Spectre.Console;
+
+namespace Checker.Cli.Commands;
+
+/// <summary>`checker explore SCENARIO`: visit every reachable state (bfs, dfs) or random walks, with a visited set of fingerprints.</summary>
+public static class ExploreCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var scenario = CommonOptions.Scenario();
+        var property = CommonOptions.Property();
+        var variant = CommonOptions.Variant();
+        var strategy = new Option<string>("--strategy") { Description = "bfs (default: shortest counterexamples), dfs, or random walks", DefaultValueFactory = _ => "bfs" };
+        var depth = new Option<int>("--depth") { Description = $"Longest event sequence explored (default {ExploreOptions.DefaultMaxDepth})", DefaultValueFactory = _ => ExploreOptions.DefaultMaxDepth };
+        var budget = new Option<double?>("--time-budget") { Description = "Stop after this many seconds (the counts then depend on speed)" };
+        var shard = new Option<string?>("--shard") { Description = "I/N: check only the states whose fingerprint falls in share I of N (docs/explore.md)" };
+        var corpus = new Option<string?>("--corpus") { Description = "Directory to write each shrunk counterexample to, one file each, named by its fingerprint" };
+        var json = new Option<string?>("--json") { Description = "Write the result as JSON to FILE, or to stdout with '-'" };
+        var junit = new Option<string?>("--junit") { Description = "Write a JUnit XML report (one test case per property) to FILE" };
+        var faults = new Option<bool>("--faults") { Description = "Also explore fault injections (off by default, as in check)" };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the random walks (default 1)", DefaultValueFactory = _ => 1 };
+        var command = new Command("explore",
+            "Explore the scenario's machine exhaustively: every enabled event at every state, states told apart by a "
+            + "64-bit fingerprint of their canonical encoding. bfs finds the shortest counterexample of each property. "
+            + "Every counterexample is shrunk and printed like check's.\n" + Cli.ExitCodesHelp)
+        {
+            scenario, property, variant, strategy, depth, budget, shard, corpus, json, junit, faults, seed,
+        };
+        command.SetAction(parse =>
+        {
+            var path = parse.GetValue(scenario)!;
+            var machine = CommonOptions.LoadScenario(path, parse.GetValue(variant));
+            var invariants = CommonOptions.SelectInvariants(parse.GetValue(property));
+            int maxDepth = parse.GetValue(depth);
+            if (maxDepth is < 1 or > 10_000)
+                throw new UsageException($"--depth {maxDepth}: must be between 1 and 10000");
+            double? seconds = parse.GetValue(budget);
+            if (seconds is <= 0)
+                throw new UsageException($"--time-budget {seconds}: must be positive");
+            var corpusDir = parse.GetValue(corpus);
+            if (corpusDir is not null)
+                Directory.CreateDirectory(corpusDir);
+            var replay = ReplayCommand(path, machine.Variants, parse);
+            var reports = new ConcurrentDictionary<string, CounterexampleReport>();
+            var options = new ExploreOptions(invariants, ParseStrategy(parse.GetValue(strategy)!), maxDepth, seconds,
+                ParseShard(parse.GetValue(shard)), parse.GetValue(faults) ? GenConfig.Default.WithFaults() : GenConfig.Default,
+                parse.GetValue(seed));
+            options = options with
+            {
+                OnFound = found =>
+                {
+                    var report = ExploreReport.Shrunk(path, machine, options, found, replay);
+                    reports[report.Property] = report;
+                    if (corpusDir is not null)
+                        Corpus.Write(corpusDir, report);
+                },
+            };
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var outcome = RunWithProgress(machine, options, stderr);
+            var ordered = outcome.Found.Select(f => reports[f.Violation.Property]).ToImmutableArray();
+            var result = new ExploreReport(path, machine.Variants, options, outcome, ordered, clock.ElapsedMilliseconds - outcome.Milliseconds);
+            if (parse.GetValue(json) is { } jsonPath)
+                JsonOut.ToFileOrStdout(jsonPath, result.Json(), stdout);
+            if (parse.GetValue(junit) is { } junitPath)
+                AtomicFile.Write(junitPath, result.Junit(invariants));
+            if (parse.GetValue(json) != "-")
+                stdout.Write(result.Text());
+            return (int)(ordered.IsEmpty ? ExitCode.Ok : ExitCode.Counterexample);
+        });
+        return command;
+    }
+
+    public static Strategy ParseStrategy(string s) => s switch
+    {
+        "bfs" => Strategy.Bfs,
+        "dfs" => Strategy.Dfs,
+        "random" => Strategy.Random,
+        _ => throw new UsageException($"--strategy {s}: expected bfs, dfs or random"),
+    };
+
+    public static Shard ParseShard(string? s)
+    {
+        if (s is null)
+            return Shard.Whole;
+        var parts = s.Split('/');
+        if (parts.Length != 2
+            || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int i)
+            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int n)
+            || n < 1 || n > 4096 || i < 1 || i > n)
+            throw new UsageException($"--shard {s}: expected I/N with 1 <= I <= N <= 4096");
+        return new Shard(i - 1, n);
+    }
+
+    private static ExploreOutcome RunWithProgress(Machine machine, ExploreOptions options, TextWriter stderr)
+    {
+        if (Console.IsErrorRedirected || !ReferenceEquals(stderr, Console.Error))
+            return StateSpace.Explore(machine, options);
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        ExploreOutcome? outcome = null;
+        console.Status().Start("exploring", ctx =>
+        {
+            outcome = StateSpace.Explore(machine, options, p => ctx.Status(string.Create(CultureInfo.InvariantCulture,
+                $"states {p.States:N0}  {(p.Seconds > 0 ? p.States / p.Seconds : 0):N0}/s  depth {p.Depth}  queue {p.Queue:N0}  violations {p.Violations}")));
+        });
+        return outcome!;
+    }
+
+    /// <summary>The exact command that repeats this run.</summary>
+    private static string ReplayCommand(string path, Variants variants, ParseResult parse)
+    {
+        var parts = new List<string> { "checker", "explore", path };
+        foreach (var p in parse.GetValue<string[]>("--property") ?? [])
+            parts.AddRange(["--property", p]);
+        foreach (var v in variants.NonDefaultPairs())
+            parts.AddRange(["--variant", v]);
+        parts.AddRange(["--strategy", parse.GetValue<string>("--strategy")!]);
+        parts.AddRange(["--depth", parse.GetValue<int>("--depth").ToString(CultureInfo.InvariantCulture)]);
+        if (parse.GetValue<bool>("--faults"))
+            parts.Add("--faults");
+        if (parse.GetValue<string>("--strategy") == "random")
+            parts.AddRange(["--seed", parse.GetValue<ulong>("--seed").ToString(CultureInfo.InvariantCulture)]);
+        return string.Join(" ", parts);
+    }
+}

@@ -1,0 +1,172 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using Checker.Model.State;
+
+namespace Checker.Properties.Exhaustive;
+
+/// <summary>
+/// A 64-bit fingerprint of a World: XxHash3 of a canonical encoding (docs/explore.md). Two worlds
+/// of the same machine get the same fingerprint when they differ only in the clock, the boot log,
+/// the step's trace, the numbering of IOMMU groups or of DMA mappings (ids are relabelled in order
+/// of first use, scanning devices then instances), or the mapping allocator's next id. Everything
+/// else that Step or an invariant reads is encoded, in a fixed order.
+/// </summary>
+public static class Fingerprint
+{
+    public static ulong Of(World w)
+    {
+        int size = MaxSize(w);
+        byte[]? rented = size > 4096 ? ArrayPool<byte>.Shared.Rent(size) : null;
+        Span<byte> buffer = rented ?? stackalloc byte[4096];
+        try
+        {
+            int length = Encode(w, buffer);
+            return XxHash3.HashToUInt64(buffer[..length]);
+        }
+        finally
+        {
+            if (rented is not null)
+                ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>The canonical encoding itself, for tests and docs.</summary>
+    public static byte[] Encoding(World w)
+    {
+        var buffer = new byte[MaxSize(w)];
+        return buffer[..Encode(w, buffer)];
+    }
+
+    /// <summary>A fingerprint of arbitrary text (corpus file names).</summary>
+    public static ulong OfText(string text) => XxHash3.HashToUInt64(System.Text.Encoding.UTF8.GetBytes(text));
+
+    private static int MaxSize(World w)
+    {
+        int members = 0;
+        foreach (var g in w.Groups.Values)
+            members += g.Members.Length;
+        return 64 + w.Devices.Length * 96 + w.Instances.Length * 24 + w.DriverRegistered.Length
+            + 4 * (w.RegisteredDrivers.Length + w.BusList.Length + w.DeferredPending.Length + w.DeferredActive.Length)
+            + w.Groups.Count * 24 + members * 4;
+    }
+
+    private static int Encode(World w, Span<byte> buffer)
+    {
+        var e = new Encoder(buffer);
+        int groupIds = w.Groups.IsEmpty ? 0 : w.Groups.Keys.Max() + 1;
+        var groupLabel = groupIds <= 256 ? stackalloc int[groupIds] : new int[groupIds];
+        groupLabel.Fill(-1);
+        var mappingLabel = w.NextMapping <= 256 ? stackalloc int[w.NextMapping] : new int[w.NextMapping];
+        mappingLabel.Fill(-1);
+        int groups = 0, mappings = 0;
+
+        e.Flags(w.DeferredProbeEnabled, w.InitcallsDone, w.WorkQueued);
+        foreach (var s in w.Devices)
+        {
+            e.Flags(s.Present, s.EverAdded, s.HasFwspec, s.ArchSetOps, s.Coherent, s.PendingAttachFailure, s.InjectedFailure, s.Detached);
+            e.Byte((byte)s.Status);
+            e.Byte((byte)s.Fallback);
+            e.Int(s.Driver);
+            e.Int(Label(groupLabel, s.Group, ref groups));
+            e.Ulong(s.CoherentMask);
+            e.Int(s.LiveConfigures);
+            e.Int(s.PendingProbeErrno);
+            Ops(ref e, w, s.Ops, mappingLabel, ref mappings);
+            Ops(ref e, w, s.ConfiguredOps, mappingLabel, ref mappings);
+            Ops(ref e, w, s.OpsBeforeConfigure, mappingLabel, ref mappings);
+        }
+        foreach (var i in w.Instances)
+        {
+            e.Flags(i.Registered, i.PendingDomainAllocFailure);
+            e.Int(i.Generation);
+            e.Int(i.Unregistrations);
+            e.Int(i.DomainsInUse);
+            Mapping(ref e, w, i.SharedMapping, mappingLabel, ref mappings);
+        }
+        foreach (bool r in w.DriverRegistered)
+            e.Flags(r);
+        e.Ints(w.RegisteredDrivers.AsSpan());
+        e.Ints(w.BusList.AsSpan());
+        e.Ints(w.DeferredPending.AsSpan());
+        e.Ints(w.DeferredActive.AsSpan());
+        // Live mappings no device or instance refers to still count (their number, not their ids).
+        int unreferencedLive = 0;
+        foreach (int id in w.LiveMappings)
+            if (id >= mappingLabel.Length || mappingLabel[id] < 0)
+                unreferencedLive++;
+        e.Int(unreferencedLive);
+        // Groups no device points at (a bookkeeping bug) take labels after the others, in id order.
+        foreach (int id in w.Groups.Keys)
+            Label(groupLabel, id, ref groups);
+        e.Int(w.Groups.Count);
+        for (int label = 0; label < groups; label++)
+        {
+            int id = groupLabel.IndexOf(label);
+            if (!w.Groups.TryGetValue(id, out var g))
+            {
+                e.Int(-1);
+                continue;
+            }
+            e.Ints(g.Members.AsSpan());
+            e.Int(g.Instance);
+            e.Int(g.Generation);
+            e.Flags(g.HasDomain, g.HoldsContext);
+        }
+        return e.Length;
+    }
+
+    private static int Label(Span<int> labels, int id, ref int next)
+    {
+        if (id < 0 || id >= labels.Length)
+            return -1;
+        if (labels[id] < 0)
+            labels[id] = next++;
+        return labels[id];
+    }
+
+    private static void Ops(ref Encoder e, World w, DmaOps ops, scoped Span<int> mappingLabel, ref int mappings)
+    {
+        e.Byte((byte)ops.Kind);
+        e.Int(ops.Owner);
+        e.Int(ops.Instance);
+        e.Int(ops.Generation);
+        Mapping(ref e, w, ops.Mapping, mappingLabel, ref mappings);
+    }
+
+    private static void Mapping(ref Encoder e, World w, int id, scoped Span<int> mappingLabel, ref int mappings)
+    {
+        e.Int(Label(mappingLabel, id, ref mappings));
+        e.Flags(id >= 0 && w.LiveMappings.Contains(id));
+    }
+
+    private ref struct Encoder(Span<byte> buffer)
+    {
+        private readonly Span<byte> _buffer = buffer;
+        public int Length { get; private set; }
+
+        public void Byte(byte b) => _buffer[Length++] = b;
+
+        public void Int(int v)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(_buffer[Length..], v);
+            Length += 4;
+        }
+
+        public void Ulong(ulong v)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(_buffer[Length..], v);
+            Length += 8;
+        }
+
+        public void Ints(ReadOnlySpan<int> values)
+        {
+            Int(values.Length);
+            foreach (int v in values)
+                Int(v);
+        }
+
+        public void Flags(bool a, bool b = false, bool c = false, bool d = false, bool e = false, bool f = false, bool g = false, bool h = false) =>
+            Byte((byte)((a ? 1 : 0) | (b ? 2 : 0) | (c ? 4 : 0) | (d ? 8 : 0) | (e ? 16 : 0) | (f ? 32 : 0) | (g ? 64 : 0) | (h ? 128 : 0)));
+    }
+}

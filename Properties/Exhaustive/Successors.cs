@@ -1,0 +1,59 @@
+using System.Collections.Immutable;
+using Checker.Model.Events;
+using Checker.Model.Semantics;
+using Checker.Model.State;
+using Checker.Properties.Generation;
+using Checker.Properties.Invariants;
+
+namespace Checker.Properties.Exhaustive;
+
+/// <summary>One transition: the event, the state it leads to, its fingerprint, the violation it shows (if checked).</summary>
+public readonly record struct Transition(Event Event, World After, ulong Fingerprint, Violation? Violation);
+
+/// <summary>
+/// The transitions out of a state: every event of <see cref="EventGen.Enabled"/> whose kind has a
+/// non-zero weight and that <see cref="Kernel.IsEnabled"/> accepts, in EventGen's fixed order.
+/// States kept for later drop their log and trace (<see cref="Stored"/>).
+/// </summary>
+public static class Successors
+{
+    public static IEnumerable<Event> Events(World w, GenConfig config)
+    {
+        foreach (var (kind, e) in EventGen.Enabled(w))
+            if (config.Weights.GetValueOrDefault(kind) > 0 && Kernel.IsEnabled(w, e))
+                yield return e;
+    }
+
+    /// <summary>
+    /// Steps every enabled event of W. INVARIANTS are checked on the transitions into states
+    /// the shard owns, skipping the properties already in FOUND (which changes only between batches).
+    /// </summary>
+    public static void Expand(World w, ExploreOptions options, bool[] found, List<Transition> into)
+    {
+        foreach (var e in Events(w, options.Gen))
+        {
+            var after = Kernel.Step(w, e);
+            ulong fp = Fingerprint.Of(after);
+            Violation? v = null;
+            if (options.Shard.Owns(fp))
+            {
+                var view = new StepView(w, e, after);
+                for (int i = 0; i < options.Invariants.Length && v is null; i++)
+                    if (!found[i])
+                        v = options.Invariants[i].Check(view);
+            }
+            into.Add(new Transition(e, after, fp, v));
+        }
+    }
+
+    /// <summary>The world as the explorer keeps it: no log or trace, which no later step reads.</summary>
+    public static World Stored(World w) => w.Log.IsEmpty && w.Trace.IsEmpty ? w : w with { Log = ImmutableList<LogLine>.Empty, Trace = [] };
+
+    public static int IndexOf(ImmutableArray<Invariant> invariants, Violation v)
+    {
+        for (int i = 0; i < invariants.Length; i++)
+            if (invariants[i].Name == v.Property)
+                return i;
+        throw new InvalidOperationException($"unknown property {v.Property}");
+    }
+}

@@ -1,0 +1,183 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Running;
+using Checker.Model.Events;
+using Checker.Model.Scenario;
+using Checker.Model.Semantics;
+using Checker.Model.State;
+using Checker.Properties.Exhaustive;
+using Checker.Properties.Exploration;
+using Checker.Properties.Generation;
+using Checker.Properties.Invariants;
+using FsCheck;
+using FsCheck.Fluent;
+
+namespace Checker.Bench;
+
+/// <summary>`quick`: Stopwatch medians of every figure of docs/PERFORMANCE.md; anything else: BenchmarkDotNet.</summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "quick")
+            return Quick.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
+}
+
+public static class D05
+{
+    public static Machine Load() => ScenarioLoader.Load("scenarios/hisilicon-d05-builtin.yaml",
+        File.ReadAllText(Path.Combine(Root(), "scenarios", "hisilicon-d05-builtin.yaml")));
+
+    private static string Root()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "Checker.sln")))
+                return d.FullName;
+        return Directory.GetCurrentDirectory();
+    }
+
+    /// <summary>The scripted boot of D05 (31 events) as the step workload.</summary>
+    public static ImmutableArray<Event> Ordering(Machine m) => Explorer.ScriptOrdering(m);
+}
+
+/// <summary>The stock way: FsCheck lists of events over the whole alphabet, disabled events no-ops, default list shrinking.</summary>
+public static class Baseline
+{
+    public static (int Length, long Tests, long ShrinkTries) FindAndShrink(Machine m, Invariant inv, ulong seed)
+    {
+        var alphabet = EventGen.Enabled(Kernel.Boot(m)).Select(c => c.Event)
+            .Concat(m.Drivers.Select(d => (Event)new RegisterDriver(d.Index))).Concat(m.Devices.Select(d => (Event)new AddDevice(d.Index)))
+            .Distinct().Where(e => e is not (FailNextProbe or FailNextAttach or FailDomainAlloc)).ToImmutableArray();
+        var gen = Gen.ListOf(Gen.Choose(0, alphabet.Length - 1));
+        long tests = 0;
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; clock.Elapsed.TotalSeconds < 20; i++)
+        {
+            var list = EventGen.Draw(gen.Select(l => l.ToList()), Explorer.TestSeed(seed, i), size: 60);
+            tests++;
+            if (!Fails(m, inv, alphabet, list))
+                continue;
+            long tries = 0;
+            var shrinker = ArbMap.Default.ArbFor<List<int>>();
+            bool improved = true;
+            while (improved)
+            {
+                improved = false;
+                foreach (var smaller in shrinker.Shrinker(list))
+                {
+                    tries++;
+                    if (Fails(m, inv, alphabet, smaller))
+                    {
+                        list = smaller;
+                        improved = true;
+                        break;
+                    }
+                }
+            }
+            return (list.Count, tests, tries);
+        }
+        return (-1, tests, 0);
+    }
+
+    private static bool Fails(Machine m, Invariant inv, ImmutableArray<Event> alphabet, List<int> list)
+    {
+        var w = Kernel.Boot(m);
+        foreach (int i in list)
+        {
+            var e = alphabet[i];
+            if (!Kernel.IsEnabled(w, e))
+                continue;
+            var before = w;
+            w = Kernel.Step(w, e);
+            if (inv.Check(new StepView(before, e, w)) is not null)
+                return true;
+        }
+        return false;
+    }
+}
+
+public static class Quick
+{
+    public static int Run(int runs)
+    {
+        var m = D05.Load();
+        var inv = GroupInvariants.NonAcsSiblingsShareGroup;
+        var ordering = D05.Ordering(m);
+        if (Environment.GetEnvironmentVariable("BENCH_ONLY_BASELINE") is null)
+        {
+        Report("step (D05 boot ordering, 1 core)", runs, () =>
+        {
+            long steps = 0;
+            var sw = Stopwatch.StartNew();
+            while (sw.ElapsedMilliseconds < 1000)
+            {
+                var w = Kernel.Boot(m);
+                foreach (var e in ordering)
+                    w = Kernel.Step(w, e);
+                steps += ordering.Length;
+            }
+            return steps / sw.Elapsed.TotalSeconds;
+        }, "steps/s");
+        Report("check throughput (GroupedByOwnIommu, 2000 orderings, 2 cores)", runs, () =>
+        {
+            var o = Explorer.Check(m, new CheckOptions([GroupInvariants.GroupedByOwnIommu], 99, 2000, null, GenConfig.Default));
+            return o.Steps / (o.Milliseconds / 1000.0);
+        }, "steps/s");
+        Report("explore bfs D05 to depth 5 (states/s)", runs, () =>
+        {
+            var o = StateSpace.Explore(m, new ExploreOptions([inv], Strategy.Bfs, 5, null, Shard.Whole, GenConfig.Default));
+            return o.States / (o.Milliseconds / 1000.0);
+        }, "states/s");
+        Report("check: time to shrunk counterexample (ms)", runs, () =>
+        {
+            var sw = Stopwatch.StartNew();
+            var found = Explorer.Check(m, new CheckOptions([inv], 1, 1000, null, GenConfig.Default)).Found!;
+            var first = sw.Elapsed.TotalMilliseconds;
+            var len = found.Shrink(inv).Shrunk.Events.Length;
+            Console.WriteLine($"    first {first:F1} ms, shrunk to {len} events");
+            return sw.Elapsed.TotalMilliseconds;
+        }, "ms");
+        }
+        Report("baseline FsCheck ListOf + default list shrinker: time to shrunk (ms)", runs, () =>
+        {
+            var sw = Stopwatch.StartNew();
+            var (len, tests, tries) = Baseline.FindAndShrink(m, inv, 1);
+            Console.WriteLine(len < 0 ? $"    no failure in {tests} lists (20 s cap)" : $"    {tests} lists to a failure, {tries} shrink tries, shrunk to {len} events");
+            return sw.Elapsed.TotalMilliseconds;
+        }, "ms");
+        return 0;
+    }
+
+    private static void Report(string what, int runs, Func<double> measure, string unit)
+    {
+        measure();
+        var values = Enumerable.Range(0, runs).Select(_ => measure()).Order().ToList();
+        Console.WriteLine($"{what}: median {values[values.Count / 2]:N0} {unit} (min {values[0]:N0}, max {values[^1]:N0}, {runs} runs)");
+    }
+}
+
+[MemoryDiagnoser]
+public class StepBenchmark
+{
+    private readonly Machine _m = D05.Load();
+    private ImmutableArray<Event> _ordering;
+
+    [GlobalSetup]
+    public void Setup() => _ordering = D05.Ordering(_m);
+
+    [Benchmark]
+    public World BootOrdering()
+    {
+        var w = Kernel.Boot(_m);
+        foreach (var e in _ordering)
+            w = Kernel.Step(w, e);
+        return w;
+    }
+
+    [Benchmark]
+    public ulong FingerprintOfBooted() => Fingerprint.Of(BootOrdering());
+}
