@@ -22,7 +22,7 @@ public class CorpusTests
     [Fact]
     public void Explore_writes_a_corpus_that_replays_and_merges_without_duplicates()
     {
-        var scenario = ScenarioFiles.Path("probe-deferral-basic");
+        var scenario = ScenarioFiles.Path("coherent-mask-overflow");
         var (a, b, merged) = (TempDir(), TempDir(), TempDir());
         Assert.Equal(1, Cli("explore", scenario, "--depth", "8", "--shard", "1/2", "--corpus", a, "--json", Path.Combine(a, "..", Path.GetFileName(a) + ".out")).Code);
         Cli("explore", scenario, "--depth", "8", "--shard", "2/2", "--corpus", b);
@@ -42,7 +42,7 @@ public class CorpusTests
     [Fact]
     public void Explore_json_is_byte_identical_across_runs_apart_from_stats()
     {
-        var scenario = ScenarioFiles.Path("probe-deferral-basic");
+        var scenario = ScenarioFiles.Path("coherent-mask-overflow");
         static string WithoutStats(string json)
         {
             using var doc = JsonDocument.Parse(json);
