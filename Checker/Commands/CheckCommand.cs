@@ -31,7 +31,7 @@ public static class CheckCommand
         };
         var command = new Command("check",
             "Explore event orderings of the scenario's machine (device adds, driver registration in any order, "
-            + "modules, deferred work, hotplug, SR-IOV, fault injections), checking the invariants after every step. "
+            + "modules, deferred work, hotplug, SR-IOV, and with --faults fault injections), checking the invariants after every step. "
             + "On a violation, shrink it to a 1-minimal event sequence and machine and print it as a boot log with the "
             + "command that replays it.\n" + Cli.ExitCodesHelp)
         {
