@@ -142,6 +142,7 @@ public static class Quick
             return sw.Elapsed.TotalMilliseconds;
         }, "ms");
         }
+        if (Environment.GetEnvironmentVariable("BENCH_SKIP_BASELINE") is null)
         Report("baseline FsCheck ListOf + default list shrinker: time to shrunk (ms)", runs, () =>
         {
             var sw = Stopwatch.StartNew();
