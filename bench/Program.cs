@@ -122,6 +122,19 @@ public static class Quick
             }
             return steps / sw.Elapsed.TotalSeconds;
         }, "steps/s");
+        Report("step, quiet world as exploration steps it (D05 boot ordering, 1 core)", runs, () =>
+        {
+            long steps = 0;
+            var sw = Stopwatch.StartNew();
+            while (sw.ElapsedMilliseconds < 1000)
+            {
+                var w = Kernel.Boot(m) with { Quiet = true };
+                foreach (var e in ordering)
+                    w = Kernel.Step(w, e);
+                steps += ordering.Length;
+            }
+            return steps / sw.Elapsed.TotalSeconds;
+        }, "steps/s");
         Report("check throughput (GroupedByOwnIommu, 2000 orderings, 2 cores)", runs, () =>
         {
             var o = Explorer.Check(m, new CheckOptions([GroupInvariants.GroupedByOwnIommu], 99, 2000, null, GenConfig.Default));

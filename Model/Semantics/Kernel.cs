@@ -32,7 +32,7 @@ public static partial class Kernel
         if (e is Boot)
             return BootSequence(w);
         if (WhyDisabled(w, e) is { } why)
-            return Log.Checker(w, $"{EventText.Format(w.Machine, e)}: not possible now ({why})");
+            return Log.Checker(w, w.Quiet ? "" : $"{EventText.Format(w.Machine, e)}: not possible now ({why})");
         w = Announce(w, e);
         return e switch
         {
@@ -81,7 +81,7 @@ public static partial class Kernel
     /// <summary>Script actions are logged as `checker:` lines; the boot's own steps only at debug level.</summary>
     private static World Announce(World w, Event e)
     {
-        string text = EventText.Format(w.Machine, e);
+        string text = w.Quiet ? "" : EventText.Format(w.Machine, e);
         return e is AddDevice or RegisterDriver or LateInitcall or DeferredWork
             ? Log.Line(w, LogLevel.Debug, "checker: " + text)
             : Log.Checker(w, text);

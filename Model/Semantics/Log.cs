@@ -8,6 +8,8 @@ internal static class Log
     public static World Line(World w, LogLevel level, string text, LogTag tag = LogTag.None, int device = -1)
     {
         long now = w.Clock + 1;
+        if (w.Quiet)
+            return w with { Clock = now };
         return w with { Clock = now, Log = w.Log.Add(new LogLine(now, level, text, tag, device)) };
     }
 
@@ -20,13 +22,13 @@ internal static class Log
 
     /// <summary>A dev_info()/dev_warn()/dev_err() line: `prefix dev_name: message`.</summary>
     public static World Dev(World w, int dev, string message, LogLevel level = LogLevel.Info, LogTag tag = LogTag.None) =>
-        Line(w, level, $"{Prefix(w, dev)} {w.Machine.Devices[dev].Name}: {message}", tag, dev);
+        w.Quiet ? Line(w, level, "", tag, dev) : Line(w, level, $"{Prefix(w, dev)} {w.Machine.Devices[dev].Name}: {message}", tag, dev);
 
     /// <summary>A dev_*() line printed with an explicit prefix (the bus name, where the kernel's caller has no driver).</summary>
     public static World DevWithPrefix(World w, string prefix, int dev, string message) =>
-        Line(w, LogLevel.Info, $"{prefix} {w.Machine.Devices[dev].Name}: {message}");
+        w.Quiet ? Line(w, LogLevel.Info, "") : Line(w, LogLevel.Info, $"{prefix} {w.Machine.Devices[dev].Name}: {message}");
 
-    public static World Checker(World w, string message) => Line(w, LogLevel.Checker, "checker: " + message);
+    public static World Checker(World w, string message) => Line(w, LogLevel.Checker, w.Quiet ? "" : "checker: " + message);
 
     public static World Debug(World w, string text) => Line(w, LogLevel.Debug, text);
 

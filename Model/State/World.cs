@@ -47,6 +47,13 @@ public sealed record World(
 
     public Variants Variants => Machine.Variants;
 
+    /// <summary>
+    /// A quiet world keeps no boot log: Step still advances the clock for every line it would
+    /// print, but formats and stores nothing (exploration never reads the log). Not part of a
+    /// state's identity (the fingerprint ignores it, as it ignores the log).
+    /// </summary>
+    public bool Quiet { get; init; }
+
     /// <summary>Quiescence (spec section 3): no deferred work is queued (the caller knows whether its script is done).</summary>
     public bool Quiescent => !WorkQueued;
 
