@@ -7,9 +7,9 @@ internal static class Log
 {
     public static World Line(World w, LogLevel level, string text, LogTag tag = LogTag.None, int device = -1)
     {
-        long now = w.Clock + 1;
         if (w.Quiet)
-            return w with { Clock = now };
+            return w;
+        long now = w.Clock + 1;
         return w with { Clock = now, Log = w.Log.Add(new LogLine(now, level, text, tag, device)) };
     }
 

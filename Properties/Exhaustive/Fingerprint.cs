@@ -16,18 +16,39 @@ public static class Fingerprint
 {
     public static ulong Of(World w)
     {
-        int size = MaxSize(w);
-        byte[]? rented = size > 4096 ? ArrayPool<byte>.Shared.Rent(size) : null;
-        Span<byte> buffer = rented ?? stackalloc byte[4096];
-        try
+        var scratch = Scratch.Get(w);
+        int length = Encode(w, scratch.Bytes, scratch);
+        return XxHash3.HashToUInt64(scratch.Bytes.AsSpan(0, length));
+    }
+
+    /// <summary>
+    /// Per-thread buffers, reused by every fingerprint a thread takes: the encoding, the groups by
+    /// id, and the id of each group label. Grown when a world needs more; never shrunk.
+    /// </summary>
+    private sealed class Scratch
+    {
+        [ThreadStatic] private static Scratch? _current;
+
+        public byte[] Bytes = new byte[4096];
+        public IommuGroup?[] GroupById = new IommuGroup?[64];
+        public int[] IdOfLabel = new int[64];
+        public int[] GroupLabel = new int[64];
+        public int[] MappingLabel = new int[64];
+
+        public static Scratch Get(World w)
         {
-            int length = Encode(w, buffer);
-            return XxHash3.HashToUInt64(buffer[..length]);
+            var s = _current ??= new Scratch();
+            int size = MaxSize(w);
+            if (s.Bytes.Length < size)
+                s.Bytes = new byte[Math.Max(size, s.Bytes.Length * 2)];
+            return s;
         }
-        finally
+
+        public static Span<T> Sized<T>(ref T[] array, int n)
         {
-            if (rented is not null)
-                ArrayPool<byte>.Shared.Return(rented);
+            if (array.Length < n)
+                array = new T[Math.Max(n, array.Length * 2)];
+            return array.AsSpan(0, n);
         }
     }
 
@@ -35,7 +56,7 @@ public static class Fingerprint
     public static byte[] Encoding(World w)
     {
         var buffer = new byte[MaxSize(w)];
-        return buffer[..Encode(w, buffer)];
+        return buffer[..Encode(w, buffer, new Scratch())];
     }
 
     /// <summary>A fingerprint of arbitrary text (corpus file names).</summary>
@@ -51,13 +72,19 @@ public static class Fingerprint
             + w.Groups.Count * 24 + members * 4;
     }
 
-    private static int Encode(World w, Span<byte> buffer)
+    private static int Encode(World w, Span<byte> buffer, Scratch scratch)
     {
         var e = new Encoder(buffer);
-        int groupIds = w.Groups.IsEmpty ? 0 : w.Groups.Keys.Max() + 1;
-        var groupLabel = groupIds <= 256 ? stackalloc int[groupIds] : new int[groupIds];
+        int groupIds = 0;
+        foreach (var kv in w.Groups)
+            groupIds = Math.Max(groupIds, kv.Key + 1);
+        var groupById = Scratch.Sized(ref scratch.GroupById, groupIds);
+        groupById.Clear();
+        foreach (var kv in w.Groups)
+            groupById[kv.Key] = kv.Value;
+        var groupLabel = Scratch.Sized(ref scratch.GroupLabel, groupIds);
         groupLabel.Fill(-1);
-        var mappingLabel = w.NextMapping <= 256 ? stackalloc int[w.NextMapping] : new int[w.NextMapping];
+        var mappingLabel = Scratch.Sized(ref scratch.MappingLabel, w.NextMapping);
         mappingLabel.Fill(-1);
         int groups = 0, mappings = 0;
 
@@ -97,13 +124,18 @@ public static class Fingerprint
                 unreferencedLive++;
         e.Int(unreferencedLive);
         // Groups no device points at (a bookkeeping bug) take labels after the others, in id order.
-        foreach (int id in w.Groups.Keys)
-            Label(groupLabel, id, ref groups);
+        for (int id = 0; id < groupIds; id++)
+            if (groupById[id] is not null)
+                Label(groupLabel, id, ref groups);
         e.Int(w.Groups.Count);
+        var idOfLabel = Scratch.Sized(ref scratch.IdOfLabel, groups);
+        for (int id = 0; id < groupIds; id++)
+            if (groupLabel[id] >= 0)
+                idOfLabel[groupLabel[id]] = id;
         for (int label = 0; label < groups; label++)
         {
-            int id = groupLabel.IndexOf(label);
-            if (!w.Groups.TryGetValue(id, out var g))
+            int id = idOfLabel[label];
+            if (groupById[id] is not { } g)
             {
                 e.Int(-1);
                 continue;
