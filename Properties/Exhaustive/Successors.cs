@@ -28,10 +28,16 @@ public static class Successors
     /// Steps every enabled event of W. INVARIANTS are checked on the transitions into states
     /// the shard owns, skipping the properties already in FOUND (which changes only between batches).
     /// </summary>
-    public static void Expand(World w, ExploreOptions options, bool[] found, List<Transition> into)
+    public static void Expand(World w, ExploreOptions options, bool[] found, List<Transition> into) =>
+        Expand(w, options, found, into, 0);
+
+    /// <summary>As above, leaving out the injections <see cref="PartialOrder"/> does not allow under BOUND.</summary>
+    public static void Expand(World w, ExploreOptions options, bool[] found, List<Transition> into, int bound)
     {
         foreach (var e in Events(w, options.Gen))
         {
+            if (!PartialOrder.Allowed(w.Machine, e, bound))
+                continue;
             var after = Kernel.Step(w, e);
             ulong fp = Fingerprint.Of(after);
             Violation? v = null;
