@@ -16,8 +16,12 @@ public static class Fingerprint
 {
     public static ulong Of(World w)
     {
-        var scratch = Scratch.Get(w);
-        int length = Encode(w, scratch.Bytes, scratch);
+        var scratch = Scratch.Current;
+        int groupIds = scratch.LoadGroups(w, out int members);
+        int size = MaxSize(w, members);
+        if (scratch.Bytes.Length < size)
+            scratch.Bytes = new byte[Math.Max(size, scratch.Bytes.Length * 2)];
+        int length = Encode(w, scratch.Bytes, scratch, groupIds);
         return XxHash3.HashToUInt64(scratch.Bytes.AsSpan(0, length));
     }
 
@@ -35,13 +39,26 @@ public static class Fingerprint
         public int[] GroupLabel = new int[64];
         public int[] MappingLabel = new int[64];
 
-        public static Scratch Get(World w)
+        public static Scratch Current => _current ??= new Scratch();
+
+        /// <summary>
+        /// Reads W's groups once (ids ascending) into <see cref="GroupById"/>, cleared elsewhere;
+        /// returns one past the largest id, and the total of members.
+        /// </summary>
+        public int LoadGroups(World w, out int members)
         {
-            var s = _current ??= new Scratch();
-            int size = MaxSize(w);
-            if (s.Bytes.Length < size)
-                s.Bytes = new byte[Math.Max(size, s.Bytes.Length * 2)];
-            return s;
+            members = 0;
+            int ids = 0;
+            Array.Clear(GroupById);
+            foreach (var kv in w.Groups)
+            {
+                if (kv.Key >= GroupById.Length)
+                    Array.Resize(ref GroupById, Math.Max(kv.Key + 1, GroupById.Length * 2));
+                GroupById[kv.Key] = kv.Value;
+                members += kv.Value.Members.Length;
+                ids = Math.Max(ids, kv.Key + 1);
+            }
+            return ids;
         }
 
         public static Span<T> Sized<T>(ref T[] array, int n)
@@ -55,33 +72,24 @@ public static class Fingerprint
     /// <summary>The canonical encoding itself, for tests and docs.</summary>
     public static byte[] Encoding(World w)
     {
-        var buffer = new byte[MaxSize(w)];
-        return buffer[..Encode(w, buffer, new Scratch())];
+        var scratch = new Scratch();
+        int groupIds = scratch.LoadGroups(w, out int members);
+        var buffer = new byte[MaxSize(w, members)];
+        return buffer[..Encode(w, buffer, scratch, groupIds)];
     }
 
     /// <summary>A fingerprint of arbitrary text (corpus file names).</summary>
     public static ulong OfText(string text) => XxHash3.HashToUInt64(System.Text.Encoding.UTF8.GetBytes(text));
 
-    private static int MaxSize(World w)
-    {
-        int members = 0;
-        foreach (var g in w.Groups.Values)
-            members += g.Members.Length;
-        return 64 + w.Devices.Length * 96 + w.Instances.Length * 24 + w.DriverRegistered.Length
+    private static int MaxSize(World w, int members) =>
+         64 + w.Devices.Length * 96 + w.Instances.Length * 24 + w.DriverRegistered.Length
             + 4 * (w.RegisteredDrivers.Length + w.BusList.Length + w.DeferredPending.Length + w.DeferredActive.Length)
             + w.Groups.Count * 24 + members * 4;
-    }
 
-    private static int Encode(World w, Span<byte> buffer, Scratch scratch)
+    private static int Encode(World w, Span<byte> buffer, Scratch scratch, int groupIds)
     {
         var e = new Encoder(buffer);
-        int groupIds = 0;
-        foreach (var kv in w.Groups)
-            groupIds = Math.Max(groupIds, kv.Key + 1);
-        var groupById = Scratch.Sized(ref scratch.GroupById, groupIds);
-        groupById.Clear();
-        foreach (var kv in w.Groups)
-            groupById[kv.Key] = kv.Value;
+        var groupById = scratch.GroupById.AsSpan(0, groupIds);
         var groupLabel = Scratch.Sized(ref scratch.GroupLabel, groupIds);
         groupLabel.Fill(-1);
         var mappingLabel = Scratch.Sized(ref scratch.MappingLabel, w.NextMapping);
