@@ -107,6 +107,11 @@ public static class Quick
         var m = D05.Load();
         var inv = GroupInvariants.NonAcsSiblingsShareGroup;
         var ordering = D05.Ordering(m);
+        if (Environment.GetEnvironmentVariable("BENCH_BREAKDOWN") is not null)
+        {
+            Breakdown(m, inv);
+            return 0;
+        }
         if (Environment.GetEnvironmentVariable("BENCH_ONLY_BASELINE") is null)
         {
         Report("step (D05 boot ordering, 1 core)", runs, () =>
@@ -116,6 +121,19 @@ public static class Quick
             while (sw.ElapsedMilliseconds < 1000)
             {
                 var w = Kernel.Boot(m);
+                foreach (var e in ordering)
+                    w = Kernel.Step(w, e);
+                steps += ordering.Length;
+            }
+            return steps / sw.Elapsed.TotalSeconds;
+        }, "steps/s");
+        Report("step, quiet world as exploration steps it (D05 boot ordering, 1 core)", runs, () =>
+        {
+            long steps = 0;
+            var sw = Stopwatch.StartNew();
+            while (sw.ElapsedMilliseconds < 1000)
+            {
+                var w = Kernel.Boot(m) with { Quiet = true };
                 foreach (var e in ordering)
                     w = Kernel.Step(w, e);
                 steps += ordering.Length;
@@ -142,6 +160,7 @@ public static class Quick
             return sw.Elapsed.TotalMilliseconds;
         }, "ms");
         }
+        if (Environment.GetEnvironmentVariable("BENCH_SKIP_BASELINE") is null)
         Report("baseline FsCheck ListOf + default list shrinker: time to shrunk (ms)", runs, () =>
         {
             var sw = Stopwatch.StartNew();
@@ -150,6 +169,43 @@ public static class Quick
             return sw.Elapsed.TotalMilliseconds;
         }, "ms");
         return 0;
+    }
+
+    /// <summary>Where a BFS state's time goes: events, steps, fingerprints, invariant checks (one core, Stopwatch).</summary>
+    private static void Breakdown(Machine m, Invariant inv)
+    {
+        var boot = Successors.Stored(Kernel.Boot(m));
+        var states = new List<World> { boot };
+        for (int d = 0; d < 3; d++)
+            states = [.. states.SelectMany(w => Successors.Events(w, GenConfig.Default).Select(e => Successors.Stored(Kernel.Step(w, e)))).Take(4000)];
+        for (int round = 0; round < 3; round++)
+        {
+            var sw = Stopwatch.StartNew();
+            long n = 0;
+            foreach (var w in states)
+                foreach (var e in Successors.Events(w, GenConfig.Default))
+                    n++;
+            double tEvents = sw.Elapsed.TotalMilliseconds;
+            var pairs = new List<(World, Event, World)>();
+            sw.Restart();
+            foreach (var w in states)
+                foreach (var e in Successors.Events(w, GenConfig.Default))
+                    pairs.Add((w, e, Kernel.Step(w, e)));
+            double tSteps = sw.Elapsed.TotalMilliseconds - tEvents;
+            sw.Restart();
+            ulong x = 0;
+            foreach (var (_, _, a) in pairs)
+                x ^= Fingerprint.Of(a);
+            double tFp = sw.Elapsed.TotalMilliseconds;
+            sw.Restart();
+            int v = 0;
+            foreach (var (b, e, a) in pairs)
+                if (inv.Check(new StepView(b, e, a)) is not null)
+                    v++;
+            double tInv = sw.Elapsed.TotalMilliseconds;
+            Console.WriteLine($"{states.Count} states, {n} transitions: events {tEvents:F0} ms, steps {tSteps:F0} ms, fingerprints {tFp:F0} ms, invariant {tInv:F0} ms ({x & 1}{v})");
+            Console.WriteLine($"  per transition: events {tEvents * 1000 / n:F2} µs, step {tSteps * 1000 / n:F2} µs, fp {tFp * 1000 / n:F2} µs, inv {tInv * 1000 / n:F2} µs");
+        }
     }
 
     private static void Report(string what, int runs, Func<double> measure, string unit)

@@ -27,13 +27,14 @@ public static class ExploreCommand
         var json = new Option<string?>("--json") { Description = "Write the result as JSON to FILE, or to stdout with '-'" };
         var junit = new Option<string?>("--junit") { Description = "Write a JUnit XML report (one test case per property) to FILE" };
         var faults = new Option<bool>("--faults") { Description = "Also explore fault injections (off by default, as in check)" };
+        var por = new Option<bool>("--por") { Description = "Partial-order reduction (bfs only; off by default): try each run of fault injections in one order (docs/explore.md)" };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the random walks (default 1)", DefaultValueFactory = _ => 1 };
         var command = new Command("explore",
             "Explore the scenario's machine exhaustively: every enabled event at every state, states told apart by a "
             + "64-bit fingerprint of their canonical encoding. bfs finds the shortest counterexample of each property. "
             + "Every counterexample is shrunk and printed like check's.\n" + Cli.ExitCodesHelp)
         {
-            scenario, property, variant, strategy, depth, budget, shard, corpus, json, junit, faults, seed,
+            scenario, property, variant, strategy, depth, budget, shard, corpus, json, junit, faults, seed, por,
         };
         command.SetAction(parse =>
         {
@@ -51,11 +52,15 @@ public static class ExploreCommand
                 Directory.CreateDirectory(corpusDir);
             var replay = ReplayCommand(path, machine.Variants, parse);
             var reports = new ConcurrentDictionary<string, CounterexampleReport>();
-            var options = new ExploreOptions(invariants, ParseStrategy(parse.GetValue(strategy)!), maxDepth, seconds,
+            var chosen = ParseStrategy(parse.GetValue(strategy)!);
+            if (parse.GetValue(por) && chosen != Strategy.Bfs)
+                throw new UsageException("--por works with --strategy bfs only");
+            var options = new ExploreOptions(invariants, chosen, maxDepth, seconds,
                 ParseShard(parse.GetValue(shard)), parse.GetValue(faults) ? GenConfig.Default.WithFaults() : GenConfig.Default,
                 parse.GetValue(seed));
             options = options with
             {
+                PartialOrder = parse.GetValue(por),
                 OnFound = found =>
                 {
                     var report = ExploreReport.Shrunk(path, machine, options, found, replay);
@@ -126,6 +131,8 @@ public static class ExploreCommand
         parts.AddRange(["--depth", parse.GetValue<int>("--depth").ToString(CultureInfo.InvariantCulture)]);
         if (parse.GetValue<bool>("--faults"))
             parts.Add("--faults");
+        if (parse.GetValue<bool>("--por"))
+            parts.Add("--por");
         if (parse.GetValue<string>("--strategy") == "random")
             parts.AddRange(["--seed", parse.GetValue<ulong>("--seed").ToString(CultureInfo.InvariantCulture)]);
         return string.Join(" ", parts);

@@ -93,4 +93,32 @@ public class FingerprintTests
         Assert.True(set.Bytes / set.Count <= 24, $"{set.Bytes / (double)set.Count} bytes a state");
         Assert.False(set.Contains(12345));
     }
+
+    [Fact]
+    public void The_visited_set_costs_at_most_16_bytes_a_state_once_it_has_grown()
+    {
+        var set = new VisitedSet(4);
+        long grown = 0, last = set.Capacity;
+        for (ulong i = 0; i < 300_000; i++)
+        {
+            set.Add(unchecked((i + 1) * 0xD6E8FEB86659FD93UL));
+            if (set.Capacity != last)
+            {
+                grown++;
+                Assert.True(set.Capacity <= last + last / 2, $"grew from {last} to {set.Capacity} slots");
+                last = set.Capacity;
+            }
+            if (grown > 0)
+                Assert.True(set.Bytes <= 16 * set.Count, $"{set.Bytes / (double)set.Count} bytes a state at {set.Count} states");
+            if (set.Count * 2 >= set.Capacity)
+                Assert.True(set.Count * 4 <= set.Capacity * 3, $"{set.Count} states in {set.Capacity} slots");
+        }
+        Assert.True(grown > 10);
+        Assert.Equal(set.Capacity * sizeof(ulong), set.Bytes);
+        // Sized for what is expected, the table is within the bound as soon as it is half full.
+        var sized = new VisitedSet(1000);
+        for (ulong i = 1; sized.Count * 2 < sized.Capacity; i++)
+            sized.Add(i);
+        Assert.True(sized.Bytes <= 16 * sized.Count);
+    }
 }

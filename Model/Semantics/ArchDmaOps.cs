@@ -21,7 +21,7 @@ public static partial class Kernel
         if (group is { HasDomain: false })
         {
             fallback = FallbackReason.NoDomain;
-            w = Log.Line(w, LogLevel.Info, $"Failed to set up IOMMU for device {spec.Name}; retaining platform DMA ops");
+            w = Log.Line(w, LogLevel.Info, w.Quiet ? "" : $"Failed to set up IOMMU for device {spec.Name}; retaining platform DMA ops");
         }
         DmaOps ops;
         if (group is { HasDomain: true } && w.Instances[group.Instance].Registered)

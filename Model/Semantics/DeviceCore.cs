@@ -94,7 +94,7 @@ public static partial class Kernel
     private static World DeleteModule(World w, int drv)
     {
         if (w.Variants.Unload == UnloadVariant.ModuleRef && IommuDriverInUse(w, drv))
-            return Log.Checker(w, $"rmmod {w.Machine.Drivers[drv].Name}: in use");
+            return Log.Checker(w, w.Quiet ? "" : $"rmmod {w.Machine.Drivers[drv].Name}: in use");
         foreach (int dev in w.BusList)
             if (w.Devices[dev].IsBound && w.Devices[dev].Driver == drv)
                 w = Detach(DeviceReleaseDriver(w, dev), dev);

@@ -21,8 +21,8 @@ public static partial class Kernel
                 : w.DriverRegistered[r.Driver] ? "already registered"
                 : w.DeferredProbeEnabled ? "initcalls are over" : null,
             LateInitcall => w.DeferredProbeEnabled ? "already ran"
-                : m.Index.BuiltinOrder.Any(d => !w.DriverRegistered[d]) ? "built-in drivers still to register"
-                : m.Devices.Any(d => d.PresentAtBoot && !w.Devices[d.Index].EverAdded) ? "boot devices still to add"
+                : AnyBuiltinUnregistered(w) ? "built-in drivers still to register"
+                : AnyBootDeviceNotAdded(w) ? "boot devices still to add"
                 : null,
             DeferredWork => w.WorkQueued ? null : "no deferred work queued",
             Modprobe p => m.Drivers[p.Driver].Arrival.Builtin ? "built in"
@@ -31,7 +31,7 @@ public static partial class Kernel
             Rmmod r => m.Drivers[r.Driver].Arrival.Builtin ? "built in"
                 : !w.DriverRegistered[r.Driver] ? "not loaded" : null,
             SriovEnable s => !w.Devices[s.PhysFn].IsBound ? "PF not bound"
-                : m.Index.VirtualFunctions[s.PhysFn].Count(v => !w.Devices[v].Present) < s.Count ? "not enough VFs left"
+                : AbsentVfs(w, s.PhysFn) < s.Count ? "not enough VFs left"
                 : null,
             Unbind u => m.Index.InstanceOfDevice[u.Device] is not null ? SuppressBindAttrs
                 : w.Devices[u.Device].IsBound ? null : "not bound",
@@ -56,6 +56,32 @@ public static partial class Kernel
 
     /// <summary>IOMMU drivers (arm-smmu-v3, ipmmu-vmsa, virtio-iommu) set suppress_bind_attrs: no sysfs bind or unbind.</summary>
     private const string SuppressBindAttrs = "its IOMMU driver suppresses sysfs bind/unbind (suppress_bind_attrs)";
+
+    private static bool AnyBuiltinUnregistered(World w)
+    {
+        foreach (int d in w.Machine.Index.BuiltinOrder)
+            if (!w.DriverRegistered[d])
+                return true;
+        return false;
+    }
+
+    private static bool AnyBootDeviceNotAdded(World w)
+    {
+        var devices = w.Machine.Devices;
+        for (int i = 0; i < devices.Length; i++)
+            if (devices[i].PresentAtBoot && !w.Devices[devices[i].Index].EverAdded)
+                return true;
+        return false;
+    }
+
+    private static int AbsentVfs(World w, int pf)
+    {
+        int n = 0;
+        foreach (int v in w.Machine.Index.VirtualFunctions[pf])
+            if (!w.Devices[v].Present)
+                n++;
+        return n;
+    }
 
     private static string? ParentMissing(World w, int dev) =>
         w.Machine.Devices[dev].Pci?.ParentBridge is int p && !w.Devices[p].Present ? "parent not present" : null;

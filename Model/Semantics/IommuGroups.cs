@@ -23,7 +23,7 @@ public static partial class Kernel
             if (w.Devices[dev].PendingAttachFailure || noContext)
             {
                 w = w.WithDevice(dev, w.Devices[dev] with { PendingAttachFailure = false });
-                w = Log.DevWithPrefix(w, prefix, dev, $"Failed to add to iommu group {group.Id}: {Errno.ENOSPC}");
+                w = Log.DevWithPrefix(w, prefix, dev, w.Quiet ? "" : $"Failed to add to iommu group {group.Id}: {Errno.ENOSPC}");
                 return (w, false);
             }
             w = w.WithInstance(inst, instance with { DomainsInUse = instance.DomainsInUse + 1 });
@@ -33,7 +33,7 @@ public static partial class Kernel
         w = w with { Groups = w.Groups.SetItem(group.Id, group) };
         w = w.WithDevice(dev, w.Devices[dev] with { Group = group.Id });
         w = Log.Trace(w, new GroupAddTrace(dev, group.Id, inst));
-        return (Log.DevWithPrefix(w, prefix, dev, $"Adding to iommu group {group.Id}"), true);
+        return (Log.DevWithPrefix(w, prefix, dev, w.Quiet ? "" : $"Adding to iommu group {group.Id}"), true);
     }
 
     /// <summary>pci_device_group(): the first group its search meets; platform and AMBA devices never share.</summary>
@@ -76,8 +76,8 @@ public static partial class Kernel
         if (id == DeviceState.NoGroup)
             return w;
         if (!w.Instances[w.Groups[id].Instance].Registered)
-            return Log.Checker(w, $"{w.Machine.Devices[dev].Name} removed while {w.Machine.Iommus[w.Groups[id].Instance].Name} is unregistered: no remove_device callback, group {id} keeps it");
-        w = Log.Dev(w, dev, $"Removing from iommu group {id}");
+            return Log.Checker(w, w.Quiet ? "" : $"{w.Machine.Devices[dev].Name} removed while {w.Machine.Iommus[w.Groups[id].Instance].Name} is unregistered: no remove_device callback, group {id} keeps it");
+        w = Log.Dev(w, dev, w.Quiet ? "" : $"Removing from iommu group {id}");
         var group = w.Groups[id];
         var members = group.Members.Remove(dev);
         w = w.WithDevice(dev, w.Devices[dev] with { Group = DeviceState.NoGroup });

@@ -24,16 +24,12 @@ public static partial class Kernel
     /// </summary>
     public static World Step(World w, Event e, long? atMicros)
     {
-        w = w with
-        {
-            Clock = atMicros is long at && at > w.Clock ? at : w.Clock + 1000,
-            Trace = [],
-        };
+        long clock = atMicros is long at && at > w.Clock ? at : w.Clock + 1000;
         if (e is Boot)
-            return BootSequence(w);
+            return BootSequence(w with { Clock = clock, Trace = [] });
         if (WhyDisabled(w, e) is { } why)
-            return Log.Checker(w, $"{EventText.Format(w.Machine, e)}: not possible now ({why})");
-        w = Announce(w, e);
+            return Log.Checker(w with { Clock = clock, Trace = [] }, w.Quiet ? "" : $"{EventText.Format(w.Machine, e)}: not possible now ({why})");
+        w = Announce(w, e, clock);
         return e switch
         {
             AddDevice a => DeviceAdd(w, a.Device),
@@ -78,12 +74,10 @@ public static partial class Kernel
         return w;
     }
 
-    /// <summary>Script actions are logged as `checker:` lines; the boot's own steps only at debug level.</summary>
-    private static World Announce(World w, Event e)
-    {
-        string text = EventText.Format(w.Machine, e);
-        return e is AddDevice or RegisterDriver or LateInitcall or DeferredWork
-            ? Log.Line(w, LogLevel.Debug, "checker: " + text)
-            : Log.Checker(w, text);
-    }
+    /// <summary>
+    /// Starts the step at CLOCK: script actions are logged as `checker:` lines; the boot's own
+    /// steps only at debug level.
+    /// </summary>
+    private static World Announce(World w, Event e, long clock) =>
+        Log.StartStep(w, clock, e is AddDevice or RegisterDriver or LateInitcall or DeferredWork ? LogLevel.Debug : LogLevel.Checker, e);
 }

@@ -17,7 +17,7 @@ public static partial class Kernel
         var m = w.Machine;
         if (SupplierNotReady(w, dev) is int supplier)
         {
-            w = Log.Dev(w, dev, $"probe deferral - supplier {m.Devices[supplier].Name} not ready", LogLevel.Debug, LogTag.ProbeDeferred);
+            w = Log.Dev(w, dev, w.Quiet ? "" : $"probe deferral - supplier {m.Devices[supplier].Name} not ready", LogLevel.Debug, LogTag.ProbeDeferred);
             return (DeferProbe(w, dev), ProbeOutcome.WaitingForSupplier);
         }
 
@@ -67,12 +67,12 @@ public static partial class Kernel
         string drvName = m.Drivers[drv].Name, devName = m.Devices[dev].Name;
         if (ret == Errno.EPROBE_DEFER)
         {
-            w = Log.Dev(w, dev, $"Driver {drvName} requests probe deferral", LogLevel.Debug, LogTag.ProbeDeferred);
+            w = Log.Dev(w, dev, w.Quiet ? "" : $"Driver {drvName} requests probe deferral", LogLevel.Debug, LogTag.ProbeDeferred);
             return DeferProbe(w, dev);
         }
         w = ret is Errno.ENODEV or Errno.ENXIO
-            ? Log.Debug(w, $"{drvName}: probe of {devName} rejects match {ret}")
-            : Log.Line(w, LogLevel.Info, $"{drvName}: probe of {devName} failed with error {ret}");
+            ? Log.Debug(w, w.Quiet ? "" : $"{drvName}: probe of {devName} rejects match {ret}")
+            : Log.Line(w, LogLevel.Info, w.Quiet ? "" : $"{drvName}: probe of {devName} failed with error {ret}");
         return w.WithDevice(dev, w.Devices[dev] with { Status = ProbeStatus.Failed, InjectedFailure = injected }) with
         {
             DeferredPending = w.DeferredPending.Remove(dev),
@@ -98,7 +98,7 @@ public static partial class Kernel
             DeferredPending = w.DeferredPending.Remove(dev),
             DeferredActive = w.DeferredActive.Remove(dev),
         };
-        w = Log.Line(w, LogLevel.Debug, $"bus: '{m.Devices[dev].Bus.BusName()}': really_probe: bound device {m.Devices[dev].Name} to driver {m.Drivers[drv].Name}", LogTag.Bound, dev);
+        w = Log.Line(w, LogLevel.Debug, w.Quiet ? "" : $"bus: '{m.Devices[dev].Bus.BusName()}': really_probe: bound device {m.Devices[dev].Name} to driver {m.Drivers[drv].Name}", LogTag.Bound, dev);
         if (m.Index.InstanceOfDevice[dev] is int inst && m.Iommus[inst].Driver == drv)
             w = IommuDeviceRegister(w, inst);
         return DriverDeferredProbeTrigger(w);

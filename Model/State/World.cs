@@ -47,6 +47,14 @@ public sealed record World(
 
     public Variants Variants => Machine.Variants;
 
+    /// <summary>
+    /// A quiet world keeps no boot log: Step formats and stores no line, and its clock moves by
+    /// the step only (not the 1 µs a line), since nothing but the log's timestamps reads the clock.
+    /// Exploration steps quiet worlds (it never reads the log). Not part of a state's identity
+    /// (the fingerprint ignores it, as it ignores the clock and the log).
+    /// </summary>
+    public bool Quiet { get; init; }
+
     /// <summary>Quiescence (spec section 3): no deferred work is queued (the caller knows whether its script is done).</summary>
     public bool Quiescent => !WorkQueued;
 

@@ -24,12 +24,14 @@ public static class Bfs
         var run = new Search(options);
         var boot = Successors.Stored(Kernel.Boot(m));
         run.Visit(Fingerprint.Of(boot));
-        var frontier = new List<EventPath> { EventPath.Empty };
+        bool por = options.PartialOrder;
+        var frontier = new List<(EventPath Path, int Bound)> { (EventPath.Empty, 0) };
         int depth = 0;
         bool stopped = false;
         while (frontier.Count > 0 && depth < options.MaxDepth && !stopped)
         {
-            var next = new List<EventPath>();
+            var next = new List<(EventPath Path, int Bound)>();
+            var nextIndex = por ? new Dictionary<ulong, int>() : null;
             for (int start = 0; start < frontier.Count && !stopped; start += BatchStates)
             {
                 int count = Math.Min(BatchStates, frontier.Count - start);
@@ -38,14 +40,23 @@ public static class Bfs
                 Parallel.For(0, count, k =>
                 {
                     results[k] = [];
-                    Successors.Expand(Replay(boot, frontier[start + k]), options, found, results[k]);
+                    var (path, bound) = frontier[start + k];
+                    Successors.Expand(Replay(boot, path), options, found, results[k], bound);
                 });
                 for (int k = 0; k < count; k++)
                 {
-                    var path = frontier[start + k];
+                    var path = frontier[start + k].Path;
                     foreach (var t in results[k])
+                    {
+                        int bound = por ? PartialOrder.BoundAfter(m, t.Event) : 0;
                         if (run.Take(m, path, t))
-                            next.Add(path.Then(t.Event));
+                        {
+                            nextIndex?.Add(t.Fingerprint, next.Count);
+                            next.Add((path.Then(t.Event), bound));
+                        }
+                        else if (nextIndex is not null && nextIndex.TryGetValue(t.Fingerprint, out int i) && bound < next[i].Bound)
+                            next[i] = (next[i].Path, bound); // reached again on this level: the smallest bound wins
+                    }
                 }
                 stopped = run.AllFound || options.TimeBudgetSeconds is double b && clock.Elapsed.TotalSeconds >= b;
                 progress?.Invoke(new ExploreProgress(run.States, depth + 1, frontier.Count - start - count + next.Count, run.FoundCount, clock.Elapsed.TotalSeconds));

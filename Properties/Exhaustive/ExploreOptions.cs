@@ -29,7 +29,8 @@ public sealed record ExploreOptions(
     GenConfig Gen,
     ulong Seed = 1,
     bool KeepVisited = false,
-    Action<Counterexample>? OnFound = null)
+    Action<Counterexample>? OnFound = null,
+    bool PartialOrder = false)
 {
     public const int DefaultMaxDepth = 40;
 }

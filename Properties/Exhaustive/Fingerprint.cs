@@ -16,48 +16,83 @@ public static class Fingerprint
 {
     public static ulong Of(World w)
     {
-        int size = MaxSize(w);
-        byte[]? rented = size > 4096 ? ArrayPool<byte>.Shared.Rent(size) : null;
-        Span<byte> buffer = rented ?? stackalloc byte[4096];
-        try
+        var scratch = Scratch.Current;
+        int groupIds = scratch.LoadGroups(w, out int members);
+        int size = MaxSize(w, members);
+        if (scratch.Bytes.Length < size)
+            scratch.Bytes = new byte[Math.Max(size, scratch.Bytes.Length * 2)];
+        int length = Encode(w, scratch.Bytes, scratch, groupIds);
+        return XxHash3.HashToUInt64(scratch.Bytes.AsSpan(0, length));
+    }
+
+    /// <summary>
+    /// Per-thread buffers, reused by every fingerprint a thread takes: the encoding, the groups by
+    /// id, and the id of each group label. Grown when a world needs more; never shrunk.
+    /// </summary>
+    private sealed class Scratch
+    {
+        [ThreadStatic] private static Scratch? _current;
+
+        public byte[] Bytes = new byte[4096];
+        public IommuGroup?[] GroupById = new IommuGroup?[64];
+        public int[] IdOfLabel = new int[64];
+        public int[] GroupLabel = new int[64];
+        public int[] MappingLabel = new int[64];
+
+        public static Scratch Current => _current ??= new Scratch();
+
+        /// <summary>
+        /// Reads W's groups once (ids ascending) into <see cref="GroupById"/>, cleared elsewhere;
+        /// returns one past the largest id, and the total of members.
+        /// </summary>
+        public int LoadGroups(World w, out int members)
         {
-            int length = Encode(w, buffer);
-            return XxHash3.HashToUInt64(buffer[..length]);
+            members = 0;
+            int ids = 0;
+            Array.Clear(GroupById);
+            foreach (var kv in w.Groups)
+            {
+                if (kv.Key >= GroupById.Length)
+                    Array.Resize(ref GroupById, Math.Max(kv.Key + 1, GroupById.Length * 2));
+                GroupById[kv.Key] = kv.Value;
+                members += kv.Value.Members.Length;
+                ids = Math.Max(ids, kv.Key + 1);
+            }
+            return ids;
         }
-        finally
+
+        public static Span<T> Sized<T>(ref T[] array, int n)
         {
-            if (rented is not null)
-                ArrayPool<byte>.Shared.Return(rented);
+            if (array.Length < n)
+                array = new T[Math.Max(n, array.Length * 2)];
+            return array.AsSpan(0, n);
         }
     }
 
     /// <summary>The canonical encoding itself, for tests and docs.</summary>
     public static byte[] Encoding(World w)
     {
-        var buffer = new byte[MaxSize(w)];
-        return buffer[..Encode(w, buffer)];
+        var scratch = new Scratch();
+        int groupIds = scratch.LoadGroups(w, out int members);
+        var buffer = new byte[MaxSize(w, members)];
+        return buffer[..Encode(w, buffer, scratch, groupIds)];
     }
 
     /// <summary>A fingerprint of arbitrary text (corpus file names).</summary>
     public static ulong OfText(string text) => XxHash3.HashToUInt64(System.Text.Encoding.UTF8.GetBytes(text));
 
-    private static int MaxSize(World w)
-    {
-        int members = 0;
-        foreach (var g in w.Groups.Values)
-            members += g.Members.Length;
-        return 64 + w.Devices.Length * 96 + w.Instances.Length * 24 + w.DriverRegistered.Length
+    private static int MaxSize(World w, int members) =>
+         64 + w.Devices.Length * 96 + w.Instances.Length * 24 + w.DriverRegistered.Length
             + 4 * (w.RegisteredDrivers.Length + w.BusList.Length + w.DeferredPending.Length + w.DeferredActive.Length)
             + w.Groups.Count * 24 + members * 4;
-    }
 
-    private static int Encode(World w, Span<byte> buffer)
+    private static int Encode(World w, Span<byte> buffer, Scratch scratch, int groupIds)
     {
         var e = new Encoder(buffer);
-        int groupIds = w.Groups.IsEmpty ? 0 : w.Groups.Keys.Max() + 1;
-        var groupLabel = groupIds <= 256 ? stackalloc int[groupIds] : new int[groupIds];
+        var groupById = scratch.GroupById.AsSpan(0, groupIds);
+        var groupLabel = Scratch.Sized(ref scratch.GroupLabel, groupIds);
         groupLabel.Fill(-1);
-        var mappingLabel = w.NextMapping <= 256 ? stackalloc int[w.NextMapping] : new int[w.NextMapping];
+        var mappingLabel = Scratch.Sized(ref scratch.MappingLabel, w.NextMapping);
         mappingLabel.Fill(-1);
         int groups = 0, mappings = 0;
 
@@ -97,13 +132,18 @@ public static class Fingerprint
                 unreferencedLive++;
         e.Int(unreferencedLive);
         // Groups no device points at (a bookkeeping bug) take labels after the others, in id order.
-        foreach (int id in w.Groups.Keys)
-            Label(groupLabel, id, ref groups);
+        for (int id = 0; id < groupIds; id++)
+            if (groupById[id] is not null)
+                Label(groupLabel, id, ref groups);
         e.Int(w.Groups.Count);
+        var idOfLabel = Scratch.Sized(ref scratch.IdOfLabel, groups);
+        for (int id = 0; id < groupIds; id++)
+            if (groupLabel[id] >= 0)
+                idOfLabel[groupLabel[id]] = id;
         for (int label = 0; label < groups; label++)
         {
-            int id = groupLabel.IndexOf(label);
-            if (!w.Groups.TryGetValue(id, out var g))
+            int id = idOfLabel[label];
+            if (groupById[id] is not { } g)
             {
                 e.Int(-1);
                 continue;

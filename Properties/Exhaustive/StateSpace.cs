@@ -6,7 +6,9 @@ namespace Checker.Properties.Exhaustive;
 public static class StateSpace
 {
     public static ExploreOutcome Explore(Machine m, ExploreOptions options, Action<ExploreProgress>? progress = null) =>
-        options.Strategy switch
+        options.PartialOrder && options.Strategy != Strategy.Bfs
+            ? throw new ArgumentException("--por works with --strategy bfs only")
+            : options.Strategy switch
         {
             Strategy.Bfs => Bfs.Run(m, options, progress),
             Strategy.Dfs => Dfs.Run(m, options, progress),

@@ -28,10 +28,16 @@ public static class Successors
     /// Steps every enabled event of W. INVARIANTS are checked on the transitions into states
     /// the shard owns, skipping the properties already in FOUND (which changes only between batches).
     /// </summary>
-    public static void Expand(World w, ExploreOptions options, bool[] found, List<Transition> into)
+    public static void Expand(World w, ExploreOptions options, bool[] found, List<Transition> into) =>
+        Expand(w, options, found, into, 0);
+
+    /// <summary>As above, leaving out the injections <see cref="PartialOrder"/> does not allow under BOUND.</summary>
+    public static void Expand(World w, ExploreOptions options, bool[] found, List<Transition> into, int bound)
     {
         foreach (var e in Events(w, options.Gen))
         {
+            if (!PartialOrder.Allowed(w.Machine, e, bound))
+                continue;
             var after = Kernel.Step(w, e);
             ulong fp = Fingerprint.Of(after);
             Violation? v = null;
@@ -46,8 +52,11 @@ public static class Successors
         }
     }
 
-    /// <summary>The world as the explorer keeps it: no log or trace, which no later step reads.</summary>
-    public static World Stored(World w) => w.Log.IsEmpty && w.Trace.IsEmpty ? w : w with { Log = ImmutableList<LogLine>.Empty, Trace = [] };
+    /// <summary>
+    /// The world as the explorer keeps it: no log or trace, which no later step reads, and quiet
+    /// (<see cref="World.Quiet"/>), so the steps out of it format no log text either.
+    /// </summary>
+    public static World Stored(World w) => w.Quiet && w.Log.IsEmpty && w.Trace.IsEmpty ? w : w with { Log = ImmutableList<LogLine>.Empty, Trace = [], Quiet = true };
 
     public static int IndexOf(ImmutableArray<Invariant> invariants, Violation v)
     {
