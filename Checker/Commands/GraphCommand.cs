@@ -12,7 +12,7 @@ public static class GraphCommand
 {
     public static Command Create(TextWriter stdout)
     {
-        var scenario = new Argument<string?>("scenario") { Description = "Scenario file (YAML); not needed with --counterexample", Arity = ArgumentArity.ZeroOrOne };
+        var scenario = new Argument<string?>("scenario") { Description = "Scenario file (YAML); optional with --counterexample, which names its own (they must agree)", Arity = ArgumentArity.ZeroOrOne };
         var variant = CommonOptions.Variant();
         var atStep = new Option<int?>("--at-step") { Description = "Draw the state after the first N events of the script (boot expanded); default: the end" };
         var counterexample = new Option<string?>("--counterexample") { Description = "A `check --json` file: draw its pruned machine after its events" };
@@ -43,9 +43,11 @@ public static class GraphCommand
     {
         if (counterexample is not null)
         {
-            if (scenario is not null || atStep is not null)
-                throw new UsageException("graph: --counterexample names its own scenario and events; give no SCENARIO or --at-step");
+            if (atStep is not null)
+                throw new UsageException("graph: --counterexample gives its own events; give no --at-step with it");
             var saved = SavedCounterexample.Load(counterexample);
+            if (scenario is not null && Path.GetFullPath(scenario) != Path.GetFullPath(saved.Scenario))
+                throw new UsageException($"graph: {counterexample} was found on {saved.Scenario}, not {scenario}");
             var machine = saved.Machine();
             var w = Kernel.Boot(machine);
             foreach (var text in saved.Events)
