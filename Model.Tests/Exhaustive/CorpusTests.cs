@@ -14,9 +14,8 @@ public class CorpusTests
 
     private static (int Code, string Out) Cli(params string[] args)
     {
-        var (o, e) = (new StringWriter(), new StringWriter());
-        int code = Checker.Cli.Cli.Run(args, o, e);
-        return (code, o + e.ToString());
+        var r = Support.CliRun.Run(args);
+        return (r.Exit, r.Out + r.Err);
     }
 
     [Fact]
