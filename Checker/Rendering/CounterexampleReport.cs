@@ -124,7 +124,7 @@ public static class MachineText
         var parts = new List<string> { d.Bus.BusName(), d.Firmware == Firmware.Dt ? "dt" : "acpi" };
         if (d.Pci is { } p)
         {
-            parts.Add(Kebab(p.Type.ToString()));
+            parts.Add(p.Type.TypeName());
             if (p.ParentBridge is int b)
                 parts.Add("below " + m.Devices[b].Name);
             if (p.Multifunction)
@@ -139,7 +139,4 @@ public static class MachineText
             parts.Add("dma-coherent");
         return string.Join(", ", parts);
     }
-
-    private static string Kebab(string s) =>
-        string.Concat(s.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 }

@@ -50,7 +50,7 @@ public static class MachineGraph
         var attributes = new List<(string, string)>();
         if (d.Pci is { } p)
         {
-            label += "\n" + Model.Import.PciImport.Kebab(p.Type) + (p.Multifunction ? ", multifunction" : "") + (p.IsVf ? ", VF" : "");
+            label += "\n" + p.Type.TypeName() + (p.Multifunction ? ", multifunction" : "") + (p.IsVf ? ", VF" : "");
             bool bridge = w.Machine.Devices.Any(c => c.Pci?.ParentBridge == index) || p.Type is PcieType.RootPort or PcieType.DownstreamPort;
             if (bridge)
             {

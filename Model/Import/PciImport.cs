@@ -67,7 +67,7 @@ public static class PciImport
             : parent is PcieType.RootPort or PcieType.DownstreamPort ? PcieType.UpstreamPort
             : PcieType.PciBridge;
         if (d.IsBridge)
-            guesses.Add(new Guess(GuessSubject.Device(d.Address.ToString()), $"type {Kebab(type)} guessed from its place in the tree (no lspci -vvv)"));
+            guesses.Add(new Guess(GuessSubject.Device(d.Address.ToString()), $"type {type.TypeName()} guessed from its place in the tree (no lspci -vvv)"));
         return type;
     }
 
@@ -114,18 +114,4 @@ public static class PciImport
 
     private static bool LooksLikeVf(string description) =>
         description.Contains(" VF]", StringComparison.Ordinal) || description.Contains("Virtual Function", StringComparison.Ordinal);
-
-    public static string Kebab(PcieType type) => type switch
-    {
-        PcieType.RootPort => "root-port",
-        PcieType.DownstreamPort => "downstream-port",
-        PcieType.UpstreamPort => "upstream-port",
-        PcieType.Endpoint => "endpoint",
-        PcieType.PcieToPciBridge => "pcie-to-pci-bridge",
-        PcieType.PciToPcieBridge => "pci-to-pcie-bridge",
-        PcieType.PciBridge => "pci-bridge",
-        PcieType.LegacyPci => "legacy-pci",
-        PcieType.RcIntegratedEndpoint => "rc-integrated-endpoint",
-        _ => "rc-event-collector",
-    };
 }

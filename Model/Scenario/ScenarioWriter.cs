@@ -94,7 +94,7 @@ public static class ScenarioWriter
             if (p.ParentBridge is int parent)
                 f.Add("parent: " + Quote(m.Devices[parent].Name));
             if (p.Type != PcieType.Endpoint)
-                f.Add("type: " + Import.PciImport.Kebab(p.Type));
+                f.Add("type: " + p.Type.TypeName());
             if (p.Multifunction)
                 f.Add("multifunction: true");
             if (p.Acs != AcsFlags.None)

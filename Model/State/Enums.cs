@@ -48,6 +48,21 @@ public static class EnumNames
         _ => throw new ArgumentOutOfRangeException(nameof(bus)),
     };
 
+    /// <summary>The PCIe type as scenarios write it (`root-port`, `pcie-to-pci-bridge`, ...).</summary>
+    public static string TypeName(this PcieType type) => type switch
+    {
+        PcieType.RootPort => "root-port",
+        PcieType.DownstreamPort => "downstream-port",
+        PcieType.UpstreamPort => "upstream-port",
+        PcieType.Endpoint => "endpoint",
+        PcieType.PcieToPciBridge => "pcie-to-pci-bridge",
+        PcieType.PciToPcieBridge => "pci-to-pcie-bridge",
+        PcieType.PciBridge => "pci-bridge",
+        PcieType.LegacyPci => "legacy-pci",
+        PcieType.RcIntegratedEndpoint => "rc-integrated-endpoint",
+        _ => "rc-event-collector",
+    };
+
     public static string OpsName(this DmaOpsKind kind) => kind switch
     {
         DmaOpsKind.None => "none",
