@@ -15,14 +15,51 @@ using FsCheck.Fluent;
 
 namespace Checker.Bench;
 
-/// <summary>`quick`: Stopwatch medians of every figure of docs/PERFORMANCE.md; anything else: BenchmarkDotNet.</summary>
+/// <summary>
+/// `quick`: Stopwatch medians of every figure of docs/PERFORMANCE.md; `profile bfs|step|logged SECONDS`:
+/// one workload in a loop, to run under `dotnet-trace collect`; anything else: BenchmarkDotNet.
+/// </summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "quick")
             return Quick.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
+        if (args.Length > 1 && args[0] == "profile")
+            return Profile.Run(args[1], args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 15);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
+}
+
+/// <summary>One workload, repeated for a time, for a profiler to sample (docs/PERFORMANCE.md, "Where the time goes").</summary>
+public static class Profile
+{
+    public static int Run(string what, double seconds)
+    {
+        var m = D05.Load();
+        var ordering = D05.Ordering(m);
+        var sw = Stopwatch.StartNew();
+        long n = 0;
+        while (sw.Elapsed.TotalSeconds < seconds)
+        {
+            switch (what)
+            {
+                case "bfs":
+                    n += StateSpace.Explore(m, new ExploreOptions([GroupInvariants.NonAcsSiblingsShareGroup], Strategy.Bfs, 5, null, Shard.Whole, GenConfig.Default)).States;
+                    break;
+                case "step" or "logged":
+                    var w = Kernel.Boot(m) with { Quiet = what == "step" };
+                    foreach (var e in ordering)
+                        w = Kernel.Step(w, e);
+                    n += ordering.Length;
+                    break;
+                default:
+                    Console.Error.WriteLine($"profile: unknown workload '{what}' (bfs, step, logged)");
+                    return 2;
+            }
+        }
+        Console.WriteLine($"{what}: {n} in {sw.Elapsed.TotalSeconds:F1} s, {GC.GetTotalAllocatedBytes() / n} bytes allocated each, gen0/1/2 collections {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, GC pause {GC.GetTotalPauseDuration().TotalSeconds:F1} s");
         return 0;
     }
 }
