@@ -240,7 +240,7 @@ public static class Quick
                 if (inv.Check(new StepView(b, e, a)) is not null)
                     v++;
             double tInv = sw.Elapsed.TotalMilliseconds;
-            Console.WriteLine($"{states.Count} states, {n} transitions: events {tEvents:F0} ms, steps {tSteps:F0} ms, fingerprints {tFp:F0} ms, invariant {tInv:F0} ms ({x & 1}{v})");
+            Console.WriteLine($"{states.Count} states, {n} transitions: events {tEvents:F0} ms, steps {tSteps:F0} ms, fingerprints {tFp:F0} ms, invariant {tInv:F0} ms (fingerprints xor {x:X16}, {v} violations)");
             Console.WriteLine($"  per transition: events {tEvents * 1000 / n:F2} µs, step {tSteps * 1000 / n:F2} µs, fp {tFp * 1000 / n:F2} µs, inv {tInv * 1000 / n:F2} µs");
         }
     }

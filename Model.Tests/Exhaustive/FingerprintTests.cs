@@ -121,4 +121,20 @@ public class FingerprintTests
             sized.Add(i);
         Assert.True(sized.Bytes <= 16 * sized.Count);
     }
+
+    [Fact]
+    public void A_device_is_encoded_by_its_value_whichever_object_holds_it()
+    {
+        // Untouched devices share the machine's initial objects; a copy with equal fields (as a
+        // step that rebuilds a device state could make) must be the same state, and a device
+        // that left its initial state must not be.
+        var m = SmallMachines.SplitGroup();
+        var w = Run(m, new AddDevice(0));
+        Assert.Same(m.Index.InitialDevices[3], w.Devices[3]);
+        var copy = w.WithDevice(3, w.Devices[3] with { });
+        Assert.NotSame(w.Devices[3], copy.Devices[3]);
+        Assert.Equal(Fingerprint.Encoding(w), Fingerprint.Encoding(copy));
+        Assert.NotEqual(Fingerprint.Of(w), Fingerprint.Of(w.WithDevice(3, w.Devices[3] with { EverAdded = true })));
+        Assert.NotEqual(Fingerprint.Of(w), Fingerprint.Of(Kernel.Boot(m)));
+    }
 }

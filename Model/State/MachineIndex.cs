@@ -18,6 +18,11 @@ public sealed class MachineIndex
     public ImmutableArray<ImmutableArray<int>> VirtualFunctions { get; }
     /// <summary>Built-in drivers in (initcall level, link order) order.</summary>
     public ImmutableArray<int> BuiltinOrder { get; }
+    /// <summary>
+    /// Per device, its state before anything happened: one object per device, shared by every
+    /// world of the machine, so a device no event touched is the same object in all of them.
+    /// </summary>
+    public ImmutableArray<DeviceState> InitialDevices { get; }
 
     public MachineIndex(Machine m)
     {
@@ -35,6 +40,7 @@ public sealed class MachineIndex
         BuiltinOrder = m.Drivers.Where(d => d.Arrival.Builtin)
             .OrderBy(d => d.Arrival.Level).ThenBy(d => d.Arrival.LinkOrder).ThenBy(d => d.Index)
             .Select(d => d.Index).ToImmutableArray();
+        InitialDevices = [.. m.Devices.Select(DeviceState.Initial)];
     }
 
     /// <summary>Per device, the values paired with it, in the order the pairs come.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
+using Checker.Model.Events;
 using Checker.Model.Semantics;
 using Checker.Model.State;
 using Checker.Properties.Exploration;
@@ -8,15 +9,19 @@ namespace Checker.Properties.Exhaustive;
 
 /// <summary>
 /// Breadth-first exploration, level by level. Each level is cut into batches of a fixed number of
-/// states; a batch is expanded in parallel (every core), then merged on one thread in frontier
-/// order: transitions counted, violations recorded, new fingerprints added to the visited set and
-/// their paths queued. The merge order, not the thread schedule, decides every result, so the
-/// output is the same on any number of cores. The first counterexample of a property is a
-/// shortest one (fewest events), and the first in EventGen's order among the shortest.
+/// states; a batch is expanded in parallel (every core, in runs of neighbouring states), then
+/// merged on one thread in frontier order: transitions counted, violations recorded, new
+/// fingerprints added to the visited set and queued. The merge order, not the thread schedule,
+/// decides every result, so the output is the same on any number of cores. The first
+/// counterexample of a property is a shortest one (fewest events), and the first in EventGen's
+/// order among the shortest.
 /// </summary>
 public static class Bfs
 {
     public const int BatchStates = 2048;
+
+    /// <summary>States expanded by one worker in a row: neighbours share most of their path (<see cref="Replayer"/>).</summary>
+    public const int RunStates = 64;
 
     public static ExploreOutcome Run(Machine m, ExploreOptions options, Action<ExploreProgress>? progress = null)
     {
@@ -25,60 +30,195 @@ public static class Bfs
         var boot = Successors.Stored(Kernel.Boot(m));
         run.Visit(Fingerprint.Of(boot));
         bool por = options.PartialOrder;
-        var frontier = new List<(EventPath Path, int Bound)> { (EventPath.Empty, 0) };
+        var tree = new PathTree();
         int depth = 0;
         bool stopped = false;
-        while (frontier.Count > 0 && depth < options.MaxDepth && !stopped)
+        while (tree.Top.Count > 0 && depth < options.MaxDepth && !stopped)
         {
-            var next = new List<(EventPath Path, int Bound)>();
+            var frontier = tree.Top;
+            var events = tree.EventTable();
+            var next = tree.Grow();
             var nextIndex = por ? new Dictionary<ulong, int>() : null;
-            for (int start = 0; start < frontier.Count && !stopped; start += BatchStates)
+            int level = depth;
+            Task<Expansion[]> Expand(int start)
             {
-                int count = Math.Min(BatchStates, frontier.Count - start);
-                var results = new List<Transition>[count];
                 var found = run.FoundFlags();
-                Parallel.For(0, count, k =>
+                return Task.Run(() => ExpandBatch(boot, tree, events, level, frontier, start, options, found));
+            }
+            var inflight = Expand(0);
+            for (int start = 0; start < frontier.Count; start += BatchStates)
+            {
+                var results = inflight.Result;
+                // The next batch expands while this one merges; it skips the properties found
+                // before this merge, a choice fixed by the batch numbers, not by timing.
+                if (start + BatchStates < frontier.Count)
+                    inflight = Expand(start + BatchStates);
+                for (int r = 0; r < results.Length; r++)
                 {
-                    results[k] = [];
-                    var (path, bound) = frontier[start + k];
-                    Successors.Expand(Replay(boot, path), options, found, results[k], bound);
-                });
-                for (int k = 0; k < count; k++)
-                {
-                    var path = frontier[start + k].Path;
-                    foreach (var t in results[k])
+                    var x = results[r];
+                    int from = 0;
+                    for (int k = 0; k < x.Ends.Length; k++)
                     {
-                        int bound = por ? PartialOrder.BoundAfter(m, t.Event) : 0;
-                        if (run.Take(m, path, t))
+                        int parent = start + r * RunStates + k;
+                        for (int j = from; j < x.Ends[k]; j++)
                         {
-                            nextIndex?.Add(t.Fingerprint, next.Count);
-                            next.Add((path.Then(t.Event), bound));
+                            var t = x.Transitions[j];
+                            int bound = por ? PartialOrder.BoundAfter(m, t.Event) : 0;
+                            if (run.Wants(t))
+                                run.Record(m, tree.PathTo(depth, parent, t.Event), t);
+                            if (run.Visit(t.Fingerprint))
+                            {
+                                nextIndex?.Add(t.Fingerprint, next.Count);
+                                next.Add(new PathTree.Node(parent, tree.EventId(t.Event), bound));
+                            }
+                            else if (nextIndex is not null && nextIndex.TryGetValue(t.Fingerprint, out int i) && bound < next[i].Bound)
+                                next[i] = next[i] with { Bound = bound }; // reached again on this level: the smallest bound wins
                         }
-                        else if (nextIndex is not null && nextIndex.TryGetValue(t.Fingerprint, out int i) && bound < next[i].Bound)
-                            next[i] = (next[i].Path, bound); // reached again on this level: the smallest bound wins
+                        run.Transitions += x.Ends[k] - from;
+                        from = x.Ends[k];
                     }
                 }
+                int merged = Math.Min(frontier.Count, start + BatchStates);
                 stopped = run.AllFound || options.TimeBudgetSeconds is double b && clock.Elapsed.TotalSeconds >= b;
-                progress?.Invoke(new ExploreProgress(run.States, depth + 1, frontier.Count - start - count + next.Count, run.FoundCount, clock.Elapsed.TotalSeconds));
+                progress?.Invoke(new ExploreProgress(run.States, depth + 1, frontier.Count - merged + next.Count, run.FoundCount, clock.Elapsed.TotalSeconds));
+                if (stopped)
+                {
+                    if (merged < frontier.Count)
+                        inflight.Wait(); // its results are dropped: the run ends at this batch, whatever the timing
+                    break;
+                }
             }
-            frontier = next;
             depth++;
         }
-        bool complete = !stopped && frontier.Count == 0;
+        bool complete = !stopped && tree.Top.Count == 0;
         return run.Outcome(depth, complete, clock.ElapsedMilliseconds);
     }
 
     /// <summary>
-    /// The state PATH leads to, stepped again from BOOT. The queue holds paths, not worlds (a
-    /// world costs hundreds of bytes, a path node 40): replaying a path of length d costs d steps,
-    /// against the twenty-odd steps of expanding the state it reaches.
+    /// Expands states START.. of FRONTIER (level DEPTH of TREE, whose events are EVENTS) on every
+    /// core, in runs of <see cref="RunStates"/> neighbours.
     /// </summary>
-    public static World Replay(World boot, EventPath path)
+    private static Expansion[] ExpandBatch(World boot, PathTree tree, Event[] events, int depth, List<PathTree.Node> frontier, int start, ExploreOptions options, bool[] found)
     {
-        var w = boot;
-        foreach (var e in path.Events())
-            w = Kernel.Step(w, e);
-        return Successors.Stored(w);
+        int count = Math.Min(BatchStates, frontier.Count - start);
+        var results = new Expansion[(count + RunStates - 1) / RunStates];
+        Parallel.For(0, results.Length, r =>
+        {
+            int first = start + r * RunStates, last = Math.Min(start + count, first + RunStates);
+            var replayer = new Replayer(boot, tree, events, depth);
+            var into = new Expansion(last - first);
+            for (int i = first; i < last; i++)
+            {
+                Successors.Expand(replayer.WorldOf(i), options, found, into.Transitions, frontier[i].Bound, keepWorlds: false);
+                into.Ends[i - first] = into.Transitions.Count;
+            }
+            results[r] = into;
+        });
+        return results;
+    }
+
+    /// <summary>What one worker's run of states led to: their transitions in order, and where each state's end.</summary>
+    private sealed class Expansion(int states)
+    {
+        public readonly List<Transition> Transitions = new(states * 16);
+        public readonly int[] Ends = new int[states];
+    }
+
+    /// <summary>
+    /// Rebuilds the worlds of one level's states by stepping from BOOT along their paths, keeping
+    /// the worlds along the last path: the next state of a run usually shares all but its last
+    /// event with the one before (siblings are queued together), so it costs one step, not a
+    /// whole path. The queue holds path nodes (12 bytes), not worlds (hundreds).
+    /// </summary>
+    private sealed class Replayer
+    {
+        private readonly PathTree _tree;
+        private readonly Event[] _events;
+        private readonly int _depth;
+        private readonly int[] _node;
+        private readonly World[] _world;
+
+        public Replayer(World boot, PathTree tree, Event[] events, int depth)
+        {
+            _tree = tree;
+            _events = events;
+            _depth = depth;
+            _node = new int[depth + 1];
+            _world = new World[depth + 1];
+            Array.Fill(_node, -1);
+            _node[0] = 0;
+            _world[0] = boot;
+        }
+
+        /// <summary>The world of state INDEX of the deepest level.</summary>
+        public World WorldOf(int index)
+        {
+            Span<int> chain = _depth < 64 ? stackalloc int[_depth + 1] : new int[_depth + 1];
+            chain[_depth] = index;
+            for (int d = _depth; d > 0; d--)
+                chain[d - 1] = _tree.Level(d)[chain[d]].Parent;
+            int same = 0;
+            while (same < _depth && _node[same + 1] == chain[same + 1])
+                same++;
+            for (int d = same + 1; d <= _depth; d++)
+            {
+                _world[d] = Kernel.Step(_world[d - 1], _events[_tree.Level(d)[chain[d]].Event]);
+                _node[d] = chain[d];
+            }
+            return Successors.Stored(_world[_depth]);
+        }
+    }
+
+    /// <summary>
+    /// The states BFS queued, level by level: each a node naming its parent on the level above and
+    /// the event from it (an index into a table of the distinct events seen), so a path costs
+    /// no objects for the collector to trace.
+    /// </summary>
+    internal sealed class PathTree
+    {
+        public readonly record struct Node(int Parent, int Event, int Bound);
+
+        private readonly List<List<Node>> _levels = [[new Node(-1, -1, 0)]];
+        private readonly List<Event> _events = [];
+        private readonly Dictionary<Event, int> _eventIds = [];
+
+        public List<Node> Top => _levels[^1];
+
+        public List<Node> Level(int depth) => _levels[depth];
+
+        public List<Node> Grow()
+        {
+            _levels.Add([]);
+            return _levels[^1];
+        }
+
+        /// <summary>The events seen so far, by id: a copy, for workers to read while the merge adds more.</summary>
+        public Event[] EventTable() => [.. _events];
+
+        public int EventId(Event e)
+        {
+            if (!_eventIds.TryGetValue(e, out int id))
+            {
+                id = _events.Count;
+                _events.Add(e);
+                _eventIds.Add(e, id);
+            }
+            return id;
+        }
+
+        /// <summary>The events from boot to state INDEX of level DEPTH, then LAST.</summary>
+        public ImmutableArray<Event> PathTo(int depth, int index, Event last)
+        {
+            var events = new Event[depth + 1];
+            events[depth] = last;
+            for (int d = depth; d > 0; d--)
+            {
+                var node = _levels[d][index];
+                events[d - 1] = _events[node.Event];
+                index = node.Parent;
+            }
+            return ImmutableArray.Create(events);
+        }
     }
 }
 
@@ -90,7 +230,7 @@ internal sealed class Search(ExploreOptions options)
     private readonly List<ulong>? _owned = options.KeepVisited ? [] : null;
 
     public long States { get; private set; }
-    public long Transitions { get; private set; }
+    public long Transitions { get; set; }
     public int FoundCount => _found.Count(f => f is not null);
     public bool AllFound => _found.All(f => f is not null);
 
@@ -109,16 +249,24 @@ internal sealed class Search(ExploreOptions options)
         return true;
     }
 
+    /// <summary>Whether T shows a violation of a property with no counterexample yet.</summary>
+    public bool Wants(Transition t) => t.Violation is { } v && _found[Successors.IndexOf(options.Invariants, v)] is null;
+
+    /// <summary>Records T's violation, reached by EVENTS (ending with T's event), as its property's counterexample.</summary>
+    public void Record(Machine m, ImmutableArray<Event> events, Transition t)
+    {
+        var v = t.Violation!;
+        var found = new Counterexample(m, events, v, t.After ?? throw new InvalidOperationException("a violating transition keeps its world"));
+        _found[Successors.IndexOf(options.Invariants, v)] = found;
+        options.OnFound?.Invoke(found);
+    }
+
     /// <summary>Counts T out of the state reached by PATH, records its violation; true when its target is new.</summary>
     public bool Take(Machine m, EventPath path, Transition t)
     {
         Transitions++;
-        if (t.Violation is { } v && _found[Successors.IndexOf(options.Invariants, v)] is null)
-        {
-            var found = new Counterexample(m, path.Then(t.Event).Events(), v, t.After);
-            _found[Successors.IndexOf(options.Invariants, v)] = found;
-            options.OnFound?.Invoke(found);
-        }
+        if (Wants(t))
+            Record(m, path.Then(t.Event).Events(), t);
         return Visit(t.Fingerprint);
     }
 

@@ -36,7 +36,7 @@ public static class Dfs
             var fresh = new List<(World, EventPath)>();
             foreach (var t in transitions)
                 if (run.Take(m, path, t))
-                    fresh.Add((Successors.Stored(t.After), path.Then(t.Event)));
+                    fresh.Add((Successors.Stored(t.After!), path.Then(t.Event)));
             for (int i = fresh.Count - 1; i >= 0; i--)
                 stack.Push(fresh[i]);
             if (++expanded % 4096 == 0)
@@ -99,7 +99,7 @@ public static class RandomWalks
             var t = choices[(int)(seed % (ulong)choices.Count)];
             taken.Add((path, t));
             path = path.Then(t.Event);
-            w = t.After;
+            w = t.After!;
         }
         return taken;
     }

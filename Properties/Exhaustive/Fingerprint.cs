@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Hashing;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Checker.Model.State;
 
 namespace Checker.Properties.Exhaustive;
@@ -97,19 +99,33 @@ public static class Fingerprint
         int groups = 0, mappings = 0;
 
         e.Flags(w.DeferredProbeEnabled, w.InitcallsDone, w.WorkQueued);
-        foreach (var s in w.Devices)
+        bool anyLive = !w.LiveMappings.IsEmpty;
+        var initial = w.Machine.Index.InitialDevices;
+        for (int d = 0; d < w.Devices.Length; d++)
         {
-            e.Flags(s.Present, s.EverAdded, s.HasFwspec, s.ArchSetOps, s.Coherent, s.PendingAttachFailure, s.InjectedFailure, s.Detached);
-            e.Byte((byte)s.Status);
-            e.Byte((byte)s.Fallback);
-            e.Int(s.Driver);
-            e.Int(Label(groupLabel, s.Group, ref groups));
-            e.Ulong(s.CoherentMask);
-            e.Int(s.LiveConfigures);
-            e.Int(s.PendingProbeErrno);
-            Ops(ref e, w, s.Ops, mappingLabel, ref mappings);
-            Ops(ref e, w, s.ConfiguredOps, mappingLabel, ref mappings);
-            Ops(ref e, w, s.OpsBeforeConfigure, mappingLabel, ref mappings);
+            var s = w.Devices[d];
+            // A device in its initial state (most of them, early in a boot) is one byte; it has
+            // no group or mapping, so it takes no label either way.
+            if (ReferenceEquals(s, initial[d]) || s.Equals(initial[d]))
+            {
+                e.Byte(0);
+                continue;
+            }
+            e.Byte(1);
+            e.Write(new DeviceRecord
+            {
+                Flags = Pack(s.Present, s.EverAdded, s.HasFwspec, s.ArchSetOps, s.Coherent, s.PendingAttachFailure, s.InjectedFailure, s.Detached),
+                Status = (byte)s.Status,
+                Fallback = (byte)s.Fallback,
+                Driver = s.Driver,
+                Group = Label(groupLabel, s.Group, ref groups),
+                CoherentMask = s.CoherentMask,
+                LiveConfigures = s.LiveConfigures,
+                PendingProbeErrno = s.PendingProbeErrno,
+                Ops = Ops(w, anyLive, s.Ops, mappingLabel, ref mappings),
+                ConfiguredOps = Ops(w, anyLive, s.ConfiguredOps, mappingLabel, ref mappings),
+                OpsBeforeConfigure = Ops(w, anyLive, s.OpsBeforeConfigure, mappingLabel, ref mappings),
+            });
         }
         foreach (var i in w.Instances)
         {
@@ -127,9 +143,10 @@ public static class Fingerprint
         e.Ints(w.DeferredActive.AsSpan());
         // Live mappings no device or instance refers to still count (their number, not their ids).
         int unreferencedLive = 0;
-        foreach (int id in w.LiveMappings)
-            if (id >= mappingLabel.Length || mappingLabel[id] < 0)
-                unreferencedLive++;
+        if (anyLive)
+            foreach (int id in w.LiveMappings)
+                if (id >= mappingLabel.Length || mappingLabel[id] < 0)
+                    unreferencedLive++;
         e.Int(unreferencedLive);
         // Groups no device points at (a bookkeeping bug) take labels after the others, in id order.
         for (int id = 0; id < groupIds; id++)
@@ -165,13 +182,37 @@ public static class Fingerprint
         return labels[id];
     }
 
-    private static void Ops(ref Encoder e, World w, DmaOps ops, scoped Span<int> mappingLabel, ref int mappings)
+    private static OpsRecord Ops(World w, bool anyLive, DmaOps ops, scoped Span<int> mappingLabel, ref int mappings) => new()
     {
-        e.Byte((byte)ops.Kind);
-        e.Int(ops.Owner);
-        e.Int(ops.Instance);
-        e.Int(ops.Generation);
-        Mapping(ref e, w, ops.Mapping, mappingLabel, ref mappings);
+        Kind = (byte)ops.Kind,
+        Owner = ops.Owner,
+        Instance = ops.Instance,
+        Generation = ops.Generation,
+        Mapping = Label(mappingLabel, ops.Mapping, ref mappings),
+        Live = (byte)(anyLive && ops.Mapping >= 0 && w.LiveMappings.Contains(ops.Mapping) ? 1 : 0),
+    };
+
+    private static byte Pack(bool a, bool b, bool c, bool d, bool e, bool f, bool g, bool h) =>
+        (byte)((a ? 1 : 0) | (b ? 2 : 0) | (c ? 4 : 0) | (d ? 8 : 0) | (e ? 16 : 0) | (f ? 32 : 0) | (g ? 64 : 0) | (h ? 128 : 0));
+
+    /// <summary>A device's part of the encoding, written in one store: the fields in order, little-endian, unpadded.</summary>
+    [StructLayout(LayoutKind.Sequential, Pack = 1)]
+    private struct DeviceRecord
+    {
+        public byte Flags, Status, Fallback;
+        public int Driver, Group;
+        public ulong CoherentMask;
+        public int LiveConfigures, PendingProbeErrno;
+        public OpsRecord Ops, ConfiguredOps, OpsBeforeConfigure;
+    }
+
+    /// <summary>One dma_ops: kind, owner, instance, generation, mapping label, whether the mapping is live.</summary>
+    [StructLayout(LayoutKind.Sequential, Pack = 1)]
+    private struct OpsRecord
+    {
+        public byte Kind;
+        public int Owner, Instance, Generation, Mapping;
+        public byte Live;
     }
 
     private static void Mapping(ref Encoder e, World w, int id, scoped Span<int> mappingLabel, ref int mappings)
@@ -186,6 +227,12 @@ public static class Fingerprint
         public int Length { get; private set; }
 
         public void Byte(byte b) => _buffer[Length++] = b;
+
+        public void Write<T>(in T value) where T : struct
+        {
+            MemoryMarshal.Write(_buffer[Length..], in value);
+            Length += Unsafe.SizeOf<T>();
+        }
 
         public void Int(int v)
         {

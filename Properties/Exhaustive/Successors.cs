@@ -7,8 +7,8 @@ using Checker.Properties.Invariants;
 
 namespace Checker.Properties.Exhaustive;
 
-/// <summary>One transition: the event, the state it leads to, its fingerprint, the violation it shows (if checked).</summary>
-public readonly record struct Transition(Event Event, World After, ulong Fingerprint, Violation? Violation);
+/// <summary>One transition: the event, the state it leads to (kept when asked for, and always when it shows a violation), its fingerprint, the violation it shows (if checked).</summary>
+public readonly record struct Transition(Event Event, World? After, ulong Fingerprint, Violation? Violation);
 
 /// <summary>
 /// The transitions out of a state: every event of <see cref="EventGen.Enabled"/> whose kind has a
@@ -29,10 +29,13 @@ public static class Successors
     /// the shard owns, skipping the properties already in FOUND (which changes only between batches).
     /// </summary>
     public static void Expand(World w, ExploreOptions options, bool[] found, List<Transition> into) =>
-        Expand(w, options, found, into, 0);
+        Expand(w, options, found, into, 0, keepWorlds: true);
 
-    /// <summary>As above, leaving out the injections <see cref="PartialOrder"/> does not allow under BOUND.</summary>
-    public static void Expand(World w, ExploreOptions options, bool[] found, List<Transition> into, int bound)
+    /// <summary>
+    /// As above, leaving out the injections <see cref="PartialOrder"/> does not allow under BOUND;
+    /// without KEEPWORLDS a transition keeps the state it leads to only if it shows a violation.
+    /// </summary>
+    public static void Expand(World w, ExploreOptions options, bool[] found, List<Transition> into, int bound, bool keepWorlds)
     {
         foreach (var e in Events(w, options.Gen))
         {
@@ -48,7 +51,7 @@ public static class Successors
                     if (!found[i])
                         v = options.Invariants[i].Check(view);
             }
-            into.Add(new Transition(e, after, fp, v));
+            into.Add(new Transition(e, keepWorlds || v is not null ? after : null, fp, v));
         }
     }
 
