@@ -30,7 +30,7 @@ public static class Bfs
         var boot = Successors.Stored(Kernel.Boot(m));
         run.Visit(Fingerprint.Of(boot));
         bool por = options.PartialOrder;
-        var tree = new PathTree();
+        var tree = new PathTree(por);
         int depth = 0;
         bool stopped = false;
         while (tree.Top.Count > 0 && depth < options.MaxDepth && !stopped)
@@ -69,10 +69,10 @@ public static class Bfs
                             if (run.Visit(t.Fingerprint))
                             {
                                 nextIndex?.Add(t.Fingerprint, next.Count);
-                                next.Add(new PathTree.Node(parent, tree.EventId(t.Event), bound));
+                                next.Add(parent, tree.EventId(t.Event), bound);
                             }
-                            else if (nextIndex is not null && nextIndex.TryGetValue(t.Fingerprint, out int i) && bound < next[i].Bound)
-                                next[i] = next[i] with { Bound = bound }; // reached again on this level: the smallest bound wins
+                            else if (nextIndex is not null && nextIndex.TryGetValue(t.Fingerprint, out int i) && bound < next.Bound(i))
+                                next.SetBound(i, bound); // reached again on this level: the smallest bound wins
                         }
                         run.Transitions += x.Ends[k] - from;
                         from = x.Ends[k];
@@ -98,7 +98,7 @@ public static class Bfs
     /// Expands states START.. of FRONTIER (level DEPTH of TREE, whose events are EVENTS) on every
     /// core, in runs of <see cref="RunStates"/> neighbours.
     /// </summary>
-    private static Expansion[] ExpandBatch(World boot, PathTree tree, Event[] events, int depth, List<PathTree.Node> frontier, int start, ExploreOptions options, bool[] found)
+    private static Expansion[] ExpandBatch(World boot, PathTree tree, Event[] events, int depth, PathTree.Level frontier, int start, ExploreOptions options, bool[] found)
     {
         int count = Math.Min(BatchStates, frontier.Count - start);
         var results = new Expansion[(count + RunStates - 1) / RunStates];
@@ -109,7 +109,7 @@ public static class Bfs
             var into = new Expansion(last - first);
             for (int i = first; i < last; i++)
             {
-                Successors.Expand(replayer.WorldOf(i), options, found, into.Transitions, frontier[i].Bound, keepWorlds: false);
+                Successors.Expand(replayer.WorldOf(i), options, found, into.Transitions, frontier.Bound(i), keepWorlds: false);
                 into.Ends[i - first] = into.Transitions.Count;
             }
             results[r] = into;
@@ -128,7 +128,7 @@ public static class Bfs
     /// Rebuilds the worlds of one level's states by stepping from BOOT along their paths, keeping
     /// the worlds along the last path: the next state of a run usually shares all but its last
     /// event with the one before (siblings are queued together), so it costs one step, not a
-    /// whole path. The queue holds path nodes (12 bytes), not worlds (hundreds).
+    /// whole path. The queue holds path nodes (8 bytes), not worlds (hundreds).
     /// </summary>
     private sealed class Replayer
     {
@@ -156,13 +156,13 @@ public static class Bfs
             Span<int> chain = _depth < 64 ? stackalloc int[_depth + 1] : new int[_depth + 1];
             chain[_depth] = index;
             for (int d = _depth; d > 0; d--)
-                chain[d - 1] = _tree.Level(d)[chain[d]].Parent;
+                chain[d - 1] = _tree.At(d).Parent(chain[d]);
             int same = 0;
             while (same < _depth && _node[same + 1] == chain[same + 1])
                 same++;
             for (int d = same + 1; d <= _depth; d++)
             {
-                _world[d] = Kernel.Step(_world[d - 1], _events[_tree.Level(d)[chain[d]].Event]);
+                _world[d] = Kernel.Step(_world[d - 1], _events[_tree.At(d).Event(chain[d])]);
                 _node[d] = chain[d];
             }
             return Successors.Stored(_world[_depth]);
@@ -170,25 +170,24 @@ public static class Bfs
     }
 
     /// <summary>
-    /// The states BFS queued, level by level: each a node naming its parent on the level above and
-    /// the event from it (an index into a table of the distinct events seen), so a path costs
-    /// no objects for the collector to trace.
+    /// The states BFS queued, level by level: each names its parent on the level above and the
+    /// event from it (an index into a table of the distinct events seen): 8 bytes a state (12 with
+    /// `--por`, which adds the bound), in chunks of plain arrays, so a path costs no objects for
+    /// the collector to trace and a level never copies itself to grow.
     /// </summary>
-    internal sealed class PathTree
+    internal sealed class PathTree(bool bounds)
     {
-        public readonly record struct Node(int Parent, int Event, int Bound);
-
-        private readonly List<List<Node>> _levels = [[new Node(-1, -1, 0)]];
+        private readonly List<Level> _levels = [Level.Root(bounds)];
         private readonly List<Event> _events = [];
         private readonly Dictionary<Event, int> _eventIds = [];
 
-        public List<Node> Top => _levels[^1];
+        public Level Top => _levels[^1];
 
-        public List<Node> Level(int depth) => _levels[depth];
+        public Level At(int depth) => _levels[depth];
 
-        public List<Node> Grow()
+        public Level Grow()
         {
-            _levels.Add([]);
+            _levels.Add(new Level(bounds));
             return _levels[^1];
         }
 
@@ -213,11 +212,48 @@ public static class Bfs
             events[depth] = last;
             for (int d = depth; d > 0; d--)
             {
-                var node = _levels[d][index];
-                events[d - 1] = _events[node.Event];
-                index = node.Parent;
+                events[d - 1] = _events[_levels[d].Event(index)];
+                index = _levels[d].Parent(index);
             }
             return ImmutableArray.Create(events);
+        }
+
+        /// <summary>One level's states: parent index, event id and (with POR) bound, in chunks of 2^16.</summary>
+        internal sealed class Level(bool bounds)
+        {
+            private const int Shift = 16, Mask = (1 << Shift) - 1;
+            private readonly List<long[]> _nodes = [];
+            private readonly List<int[]>? _bounds = bounds ? [] : null;
+
+            public int Count { get; private set; }
+
+            public static Level Root(bool bounds)
+            {
+                var root = new Level(bounds);
+                root.Add(-1, -1, 0);
+                return root;
+            }
+
+            public void Add(int parent, int eventId, int bound)
+            {
+                if ((Count & Mask) == 0)
+                {
+                    _nodes.Add(new long[1 << Shift]);
+                    _bounds?.Add(new int[1 << Shift]);
+                }
+                _nodes[Count >> Shift][Count & Mask] = unchecked((long)(uint)parent << 32 | (uint)eventId);
+                if (_bounds is not null)
+                    _bounds[Count >> Shift][Count & Mask] = bound;
+                Count++;
+            }
+
+            public int Parent(int i) => unchecked((int)(_nodes[i >> Shift][i & Mask] >> 32));
+
+            public int Event(int i) => unchecked((int)_nodes[i >> Shift][i & Mask]);
+
+            public int Bound(int i) => _bounds is null ? 0 : _bounds[i >> Shift][i & Mask];
+
+            public void SetBound(int i, int bound) => _bounds![i >> Shift][i & Mask] = bound;
         }
     }
 }
