@@ -180,6 +180,7 @@ public static class Quick
         Report("check throughput (GroupedByOwnIommu, 2000 orderings, 2 cores)", runs, () =>
         {
             var o = Explorer.Check(m, new CheckOptions([GroupInvariants.GroupedByOwnIommu], 99, 2000, null, GenConfig.Default));
+            Console.WriteLine($"    {o.Tests} orderings, {o.Steps} steps in {o.Milliseconds} ms: {o.Tests / (o.Milliseconds / 1000.0):N0} sequences/s");
             return o.Steps / (o.Milliseconds / 1000.0);
         }, "steps/s");
         Report("explore bfs D05 to depth 5 (states/s)", runs, () =>
