@@ -16,7 +16,7 @@ using FsCheck.Fluent;
 namespace Checker.Bench;
 
 /// <summary>
-/// `quick`: Stopwatch medians of every figure of docs/PERFORMANCE.md; `profile bfs|step|logged SECONDS`:
+/// `quick`: Stopwatch medians of every figure of docs/PERFORMANCE.md; `profile bfs|check|step|logged SECONDS`:
 /// one workload in a loop, to run under `dotnet-trace collect`; anything else: BenchmarkDotNet.
 /// </summary>
 public static class Program
@@ -48,6 +48,9 @@ public static class Profile
                 case "bfs":
                     n += StateSpace.Explore(m, new ExploreOptions([GroupInvariants.NonAcsSiblingsShareGroup], Strategy.Bfs, 5, null, Shard.Whole, GenConfig.Default)).States;
                     break;
+                case "check":
+                    n += Explorer.Check(m, new CheckOptions([GroupInvariants.GroupedByOwnIommu], 99, 2000, null, GenConfig.Default)).Steps;
+                    break;
                 case "step" or "logged":
                     var w = Kernel.Boot(m) with { Quiet = what == "step" };
                     foreach (var e in ordering)
@@ -55,7 +58,7 @@ public static class Profile
                     n += ordering.Length;
                     break;
                 default:
-                    Console.Error.WriteLine($"profile: unknown workload '{what}' (bfs, step, logged)");
+                    Console.Error.WriteLine($"profile: unknown workload '{what}' (bfs, check, step, logged)");
                     return 2;
             }
         }

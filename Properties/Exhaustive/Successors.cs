@@ -19,9 +19,9 @@ public static class Successors
 {
     public static IEnumerable<Event> Events(World w, GenConfig config)
     {
-        foreach (var (kind, e) in EventGen.Enabled(w))
-            if (config.Weights.GetValueOrDefault(kind) > 0 && Kernel.IsEnabled(w, e))
-                yield return e;
+        var candidates = new List<(EventKind, Event)>();
+        EventGen.Candidates(w, config, candidates);
+        return candidates.Select(c => c.Item2);
     }
 
     /// <summary>
@@ -37,7 +37,10 @@ public static class Successors
     /// </summary>
     public static void Expand(World w, ExploreOptions options, bool[] found, List<Transition> into, int bound, bool keepWorlds)
     {
-        foreach (var e in Events(w, options.Gen))
+        var candidates = Scratch.Candidates;
+        candidates.Clear();
+        EventGen.Candidates(w, options.Gen, candidates);
+        foreach (var (_, e) in candidates)
         {
             if (!PartialOrder.Allowed(w.Machine, e, bound))
                 continue;
@@ -60,6 +63,14 @@ public static class Successors
     /// (<see cref="World.Quiet"/>), so the steps out of it format no log text either.
     /// </summary>
     public static World Stored(World w) => w.Quiet && w.Log.IsEmpty && w.Trace.IsEmpty ? w : w with { Log = ImmutableList<LogLine>.Empty, Trace = [], Quiet = true };
+
+    /// <summary>Per-thread list of a state's candidate events (Expand does not nest).</summary>
+    private static class Scratch
+    {
+        [ThreadStatic] private static List<(EventKind, Event)>? _candidates;
+
+        public static List<(EventKind, Event)> Candidates => _candidates ??= [];
+    }
 
     public static int IndexOf(ImmutableArray<Invariant> invariants, Violation v)
     {

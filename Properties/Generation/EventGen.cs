@@ -20,49 +20,118 @@ public static class EventGen
     /// <summary>The events enabled in W, grouped by kind, in a fixed order.</summary>
     public static IEnumerable<(EventKind Kind, Event Event)> Enabled(World w)
     {
+        var all = new List<(EventKind, Event)>();
+        Collect(w, null, all);
+        return all;
+    }
+
+    /// <summary>
+    /// The candidates of <see cref="Enabled"/> that have a non-zero weight in CONFIG and that
+    /// Step accepts in W (<see cref="Kernel.IsEnabled"/>), with their weights, in the same order,
+    /// appended to INTO. Kinds that weigh nothing are skipped before any event is made.
+    /// </summary>
+    public static void Candidates(World w, GenConfig config, List<(EventKind Kind, Event Event)> into)
+    {
+        int first = into.Count;
+        Collect(w, KindWeights.Of(config), into);
+        int kept = first;
+        for (int i = first; i < into.Count; i++)
+            if (Kernel.IsEnabled(w, into[i].Event))
+                into[kept++] = into[i];
+        into.RemoveRange(kept, into.Count - kept);
+    }
+
+    /// <summary>The candidates of <see cref="Enabled"/> that are in fact enabled and have a non-zero weight.</summary>
+    public static ImmutableArray<(int Weight, Event Event)> Candidates(World w, GenConfig config)
+    {
+        var found = new List<(EventKind Kind, Event Event)>();
+        Candidates(w, config, found);
+        var weights = KindWeights.Of(config);
+        var candidates = ImmutableArray.CreateBuilder<(int, Event)>(found.Count);
+        foreach (var (kind, e) in found)
+            candidates.Add((weights[(int)kind], e));
+        return candidates.MoveToImmutable();
+    }
+
+    /// <summary>Appends W's candidate events to INTO in the fixed order, leaving out the kinds WEIGHTS gives 0 (none if null).</summary>
+    private static void Collect(World w, int[]? weights, List<(EventKind, Event)> into)
+    {
         var m = w.Machine;
+        bool On(EventKind k) => weights is null || weights[(int)k] > 0;
         foreach (var d in m.Devices)
         {
             int i = d.Index;
             var s = w.Devices[i];
             if (d.PresentAtBoot && !s.EverAdded)
-                yield return (EventKind.Add, new AddDevice(i));
-            else if (!s.Present && d.Pci?.IsVf != true)
-                yield return (EventKind.HotAdd, new HotAdd(i));
+            {
+                if (On(EventKind.Add))
+                    into.Add((EventKind.Add, new AddDevice(i)));
+            }
+            else if (!s.Present && d.Pci?.IsVf != true && On(EventKind.HotAdd))
+                into.Add((EventKind.HotAdd, new HotAdd(i)));
             if (s.Present)
             {
-                yield return (EventKind.HotRemove, new HotRemove(i));
+                if (On(EventKind.HotRemove))
+                    into.Add((EventKind.HotRemove, new HotRemove(i)));
                 if (s.IsBound)
-                    yield return (EventKind.Unbind, new Unbind(i));
-                else
+                {
+                    if (On(EventKind.Unbind))
+                        into.Add((EventKind.Unbind, new Unbind(i)));
+                }
+                else if (On(EventKind.Bind))
                     foreach (int drv in m.Index.DriversMatching[i])
-                        yield return (EventKind.Bind, new Bind(i, drv));
-                foreach (int errno in ProbeErrnos)
-                    yield return (EventKind.FailNextProbe, new FailNextProbe(i, errno));
-                if (d.Iommu is not null)
-                    yield return (EventKind.FailNextAttach, new FailNextAttach(i));
-                if (!m.Index.VirtualFunctions[i].IsEmpty)
-                    yield return (EventKind.SriovEnable, new SriovEnable(i, 1));
+                        into.Add((EventKind.Bind, new Bind(i, drv)));
+                if (On(EventKind.FailNextProbe))
+                    foreach (int errno in ProbeErrnos)
+                        into.Add((EventKind.FailNextProbe, new FailNextProbe(i, errno)));
+                if (d.Iommu is not null && On(EventKind.FailNextAttach))
+                    into.Add((EventKind.FailNextAttach, new FailNextAttach(i)));
+                if (!m.Index.VirtualFunctions[i].IsEmpty && On(EventKind.SriovEnable))
+                    into.Add((EventKind.SriovEnable, new SriovEnable(i, 1)));
             }
         }
         foreach (var drv in m.Drivers)
         {
-            yield return drv.Arrival.Builtin ? (EventKind.Register, new RegisterDriver(drv.Index)) : (EventKind.Modprobe, new Modprobe(drv.Index));
-            if (!drv.Arrival.Builtin)
-                yield return (EventKind.Rmmod, new Rmmod(drv.Index));
+            if (drv.Arrival.Builtin)
+            {
+                if (On(EventKind.Register))
+                    into.Add((EventKind.Register, new RegisterDriver(drv.Index)));
+            }
+            else
+            {
+                if (On(EventKind.Modprobe))
+                    into.Add((EventKind.Modprobe, new Modprobe(drv.Index)));
+                if (On(EventKind.Rmmod))
+                    into.Add((EventKind.Rmmod, new Rmmod(drv.Index)));
+            }
         }
-        foreach (var iommu in m.Iommus)
-            yield return (EventKind.FailDomainAlloc, new FailDomainAlloc(iommu.Index));
-        yield return (EventKind.LateInitcall, new LateInitcall());
-        yield return (EventKind.DeferredWork, new DeferredWork());
+        if (On(EventKind.FailDomainAlloc))
+            foreach (var iommu in m.Iommus)
+                into.Add((EventKind.FailDomainAlloc, new FailDomainAlloc(iommu.Index)));
+        if (On(EventKind.LateInitcall))
+            into.Add((EventKind.LateInitcall, new LateInitcall()));
+        if (On(EventKind.DeferredWork))
+            into.Add((EventKind.DeferredWork, new DeferredWork()));
     }
 
-    /// <summary>The candidates of <see cref="Enabled"/> that are in fact enabled and have a non-zero weight.</summary>
-    public static ImmutableArray<(int Weight, Event Event)> Candidates(World w, GenConfig config) =>
-        Enabled(w)
-            .Where(c => config.Weights.GetValueOrDefault(c.Kind) > 0 && Kernel.IsEnabled(w, c.Event))
-            .Select(c => (config.Weights[c.Kind], c.Event))
-            .ToImmutableArray();
+    /// <summary>A config's weights as an array by kind, made once per config and thread.</summary>
+    private static class KindWeights
+    {
+        [ThreadStatic] private static GenConfig? _config;
+        [ThreadStatic] private static int[]? _weights;
+
+        public static int[] Of(GenConfig config)
+        {
+            if (!ReferenceEquals(config, _config) || _weights is null)
+            {
+                var weights = new int[Enum.GetValues<EventKind>().Length];
+                foreach (var (kind, weight) in config.Weights)
+                    weights[(int)kind] = weight;
+                (_config, _weights) = (config, weights);
+            }
+            return _weights;
+        }
+    }
 
     /// <summary>One event enabled in W, drawn by weight; null when nothing is enabled.</summary>
     public static Gen<Event>? NextEvent(World w, GenConfig config)
