@@ -22,7 +22,7 @@ public sealed record World(
     ImmutableHashSet<int> LiveMappings,
     int NextMapping,
     long Clock,
-    ImmutableList<LogLine> Log,
+    BootLog Log,
     ImmutableArray<TraceEntry> Trace)
 {
     /// <summary>The state before anything happened: nothing added, nothing registered, clock at zero.</summary>
@@ -42,7 +42,7 @@ public sealed record World(
         ImmutableHashSet<int>.Empty,
         NextMapping: 0,
         Clock: 0,
-        ImmutableList<LogLine>.Empty,
+        BootLog.Empty,
         ImmutableArray<TraceEntry>.Empty);
 
     public Variants Variants => Machine.Variants;
