@@ -14,7 +14,7 @@ public static partial class Kernel
     private static World ArchSetupDmaOps(World w, int dev, FallbackReason fallback)
     {
         var spec = w.Machine.Devices[dev];
-        var d = w.Devices[dev];
+        var d = w.Device(dev);
         if (w.Machine.Arch == Arch.Arm && d.Ops.IsSet)
             return w;
         var group = d.IsGrouped ? w.Groups[d.Group] : null;
@@ -41,7 +41,7 @@ public static partial class Kernel
                 coherent = false;
             w = Log.Trace(w, new FallbackTrace(dev, spec.Coherent, coherent, fallback));
         }
-        return w.WithDevice(dev, w.Devices[dev] with { Ops = ops, ArchSetOps = true, Coherent = coherent, Fallback = fallback });
+        return w.WithDevice(dev, w.Device(dev) with { Ops = ops, ArchSetOps = true, Coherent = coherent, Fallback = fallback });
     }
 
     /// <summary>
@@ -52,7 +52,7 @@ public static partial class Kernel
     /// </summary>
     private static World ArchTeardownDmaOps(World w, int dev)
     {
-        var d = w.Devices[dev];
+        var d = w.Device(dev);
         if (w.Machine.Arch != Arch.Arm)
             return w.WithDevice(dev, d with { Ops = DmaOps.None, ArchSetOps = false, Fallback = FallbackReason.None });
         bool archMapping = d.Ops.Owner == DmaOps.ArchOwner && d.Ops.Mapping >= 0;
@@ -63,13 +63,13 @@ public static partial class Kernel
             case TeardownVariant.ClearAlways:
                 if (archMapping)
                     w = ReleaseMapping(w, d.Ops.Mapping);
-                return w.WithDevice(dev, w.Devices[dev] with { Ops = DmaOps.None, ArchSetOps = false });
+                return w.WithDevice(dev, w.Device(dev) with { Ops = DmaOps.None, ArchSetOps = false });
             default:
                 if (!d.ArchSetOps)
                     return w;
                 if (archMapping)
                     w = ReleaseMapping(w, d.Ops.Mapping);
-                return w.WithDevice(dev, w.Devices[dev] with { Ops = DmaOps.None, ArchSetOps = false });
+                return w.WithDevice(dev, w.Device(dev) with { Ops = DmaOps.None, ArchSetOps = false });
         }
     }
 

@@ -17,12 +17,12 @@ public static partial class Kernel
         var existing = FindGroup(w, dev);
         var group = existing ?? NewGroup(ref w, inst);
         var instance = w.Instances[inst];
-        if (group.HasDomain && (!group.HoldsContext || w.Devices[dev].PendingAttachFailure))
+        if (group.HasDomain && (!group.HoldsContext || w.Device(dev).PendingAttachFailure))
         {
             bool noContext = !group.HoldsContext && w.Machine.Iommus[inst].Contexts is int limit && instance.DomainsInUse >= limit;
-            if (w.Devices[dev].PendingAttachFailure || noContext)
+            if (w.Device(dev).PendingAttachFailure || noContext)
             {
-                w = w.WithDevice(dev, w.Devices[dev] with { PendingAttachFailure = false });
+                w = w.WithDevice(dev, w.Device(dev) with { PendingAttachFailure = false });
                 w = Log.DevWithPrefix(w, prefix, dev, w.Quiet ? "" : $"Failed to add to iommu group {group.Id}: {Errno.ENOSPC}");
                 return (w, false);
             }
@@ -31,7 +31,7 @@ public static partial class Kernel
         }
         group = group with { Members = group.Members.Add(dev) };
         w = w with { Groups = w.Groups.SetItem(group.Id, group) };
-        w = w.WithDevice(dev, w.Devices[dev] with { Group = group.Id });
+        w = w.WithDevice(dev, w.Device(dev) with { Group = group.Id });
         w = Log.Trace(w, new GroupAddTrace(dev, group.Id, inst));
         return (Log.DevWithPrefix(w, prefix, dev, w.Quiet ? "" : $"Adding to iommu group {group.Id}"), true);
     }
@@ -42,9 +42,9 @@ public static partial class Kernel
         if (w.Machine.Devices[dev].Pci is null)
             return null;
         bool walkDown = w.Variants.Groups == GroupsVariant.WalkDown;
-        foreach (int c in PciDeviceGroup.Candidates(w.Machine, dev, d => w.Devices[d].Present, walkDown))
-            if (c != dev && w.Devices[c].IsGrouped)
-                return w.Groups[w.Devices[c].Group];
+        foreach (int c in PciDeviceGroup.Candidates(w.Machine, dev, d => w.Device(d).Present, walkDown))
+            if (c != dev && w.Device(c).IsGrouped)
+                return w.Groups[w.Device(c).Group];
         return null;
     }
 
@@ -72,7 +72,7 @@ public static partial class Kernel
     /// </summary>
     private static World IommuGroupRemoveDevice(World w, int dev)
     {
-        int id = w.Devices[dev].Group;
+        int id = w.Device(dev).Group;
         if (id == DeviceState.NoGroup)
             return w;
         if (!w.Instances[w.Groups[id].Instance].Registered)
@@ -80,7 +80,7 @@ public static partial class Kernel
         w = Log.Dev(w, dev, w.Quiet ? "" : $"Removing from iommu group {id}");
         var group = w.Groups[id];
         var members = group.Members.Remove(dev);
-        w = w.WithDevice(dev, w.Devices[dev] with { Group = DeviceState.NoGroup });
+        w = w.WithDevice(dev, w.Device(dev) with { Group = DeviceState.NoGroup });
         if (!members.IsEmpty)
             return w with { Groups = w.Groups.SetItem(id, group with { Members = members }) };
         if (group.HoldsContext)

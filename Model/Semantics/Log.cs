@@ -25,7 +25,7 @@ internal static class Log
     /// <summary>dev_driver_string(): the bound (or probing) driver's name, else the bus name.</summary>
     public static string Prefix(World w, int dev)
     {
-        int drv = w.Devices[dev].Driver;
+        int drv = w.Device(dev).Driver;
         return drv >= 0 ? w.Machine.Drivers[drv].Name : w.Machine.Devices[dev].Bus.BusName();
     }
 

@@ -58,9 +58,62 @@ public sealed record World(
     /// <summary>Quiescence (spec section 3): no deferred work is queued (the caller knows whether its script is done).</summary>
     public bool Quiescent => !WorkQueued;
 
-    public DeviceState Device(int d) => Devices[d];
+    private readonly ImmutableArray<DeviceState> _devices = Devices;
 
-    public World WithDevice(int d, DeviceState s) => this with { Devices = Devices.SetItem(d, s) };
+    /// <summary>
+    /// Set by <see cref="WithDevice"/>: the devices as <see cref="DeviceOverlay.Base"/> with one
+    /// device replaced, so that a step changing one device several times copies the array once.
+    /// </summary>
+    private readonly DeviceOverlay? _overlay;
+
+    private DeviceOverlay? Overlay
+    {
+        get => _overlay;
+        init => _overlay = value;
+    }
+
+    /// <summary>Per device (indexed like the machine's), its state.</summary>
+    public ImmutableArray<DeviceState> Devices
+    {
+        get => _overlay is null ? _devices : _overlay.Merged;
+        init
+        {
+            _devices = value;
+            _overlay = null;
+        }
+    }
+
+    public DeviceState Device(int d) =>
+        _overlay is null ? _devices[d] : d == _overlay.Index ? _overlay.State : _overlay.Base[d];
+
+    public World WithDevice(int d, DeviceState s) => this with { Overlay = NewOverlay(d, s) };
+
+    /// <summary>The overlay replacing device D: on the same base while only D changes, else on the devices as they are.</summary>
+    private DeviceOverlay NewOverlay(int d, DeviceState s) =>
+        _overlay is null ? new DeviceOverlay(_devices, d, s)
+        : _overlay.Index == d ? new DeviceOverlay(_overlay.Base, d, s)
+        : new DeviceOverlay(_overlay.Merged, d, s);
 
     public World WithInstance(int i, InstanceState s) => this with { Instances = Instances.SetItem(i, s) };
 }
+
+/// <summary>Devices BASE with device INDEX's state replaced by STATE; the whole array made when first read.</summary>
+internal sealed class DeviceOverlay(ImmutableArray<DeviceState> @base, int index, DeviceState state)
+{
+    public readonly ImmutableArray<DeviceState> Base = @base;
+    public readonly int Index = index;
+    public readonly DeviceState State = state;
+    [DerivedCache] private ImmutableArray<DeviceState> _merged;
+
+    public ImmutableArray<DeviceState> Merged
+    {
+        get
+        {
+            var merged = _merged;
+            if (merged.IsDefault)
+                _merged = merged = Base.SetItem(Index, State);
+            return merged;
+        }
+    }
+}
+
