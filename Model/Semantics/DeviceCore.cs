@@ -19,7 +19,7 @@ public static partial class Kernel
             PendingProbeErrno = old.PendingProbeErrno,
             PendingAttachFailure = old.PendingAttachFailure,
         };
-        w = w.WithDevice(dev, fresh) with { BusList = w.BusList.Add(dev) };
+        w = w with { DeviceChange = (dev, fresh), BusList = w.BusList.Add(dev) };
         w = IommuBusNotifierAdd(w, dev);
         return DeviceAttach(w, dev);
     }
@@ -137,8 +137,9 @@ public static partial class Kernel
         w = DeviceReleaseDriver(w, dev);
         w = IommuGroupRemoveDevice(w, dev);
         var spec = w.Machine.Devices[dev];
-        return w.WithDevice(dev, DeviceState.Initial(spec) with { EverAdded = true }) with
+        return w with
         {
+            DeviceChange = (dev, DeviceState.Initial(spec) with { EverAdded = true }),
             BusList = w.BusList.Remove(dev),
             DeferredPending = w.DeferredPending.Remove(dev),
             DeferredActive = w.DeferredActive.Remove(dev),

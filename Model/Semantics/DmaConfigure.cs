@@ -29,15 +29,7 @@ public static partial class Kernel
         if (spec.Firmware == Firmware.Dt)
             w = OfDmaSetMask(w, dev);
 
-        var before = w.Device(dev).Ops;
-        w = ArchSetupDmaOps(w, dev, fallback);
-        var d = w.Device(dev);
-        return (w.WithDevice(dev, d with
-        {
-            LiveConfigures = d.LiveConfigures + 1,
-            ConfiguredOps = d.Ops,
-            OpsBeforeConfigure = before,
-        }), true);
+        return (ArchSetupDmaOps(w, dev, fallback), true);
     }
 
     /// <summary>
@@ -94,8 +86,11 @@ public static partial class Kernel
             }
             ulong last = dmaAddr + size - 1;
             ulong narrowed = last == 0 ? 0 : DmaMask.BitMask(DmaMask.Ilog2(last) + 1);
-            w = Log.Trace(w, new MaskTrace(dev, dmaAddr, size, narrowed));
-            return w.WithDevice(dev, d with { CoherentMask = d.CoherentMask & narrowed });
+            return w with
+            {
+                Trace = w.Trace.Add(new MaskTrace(dev, dmaAddr, size, narrowed)),
+                DeviceChange = (dev, d with { CoherentMask = d.CoherentMask & narrowed }),
+            };
         }
     }
 
@@ -109,7 +104,10 @@ public static partial class Kernel
         bool matched = d.LiveConfigures > 0;
         w = ArchTeardownDmaOps(w, dev);
         var after = w.Device(dev);
-        w = w.WithDevice(dev, after with { LiveConfigures = matched ? after.LiveConfigures - 1 : 0 });
-        return Log.Trace(w, new DeconfigureTrace(dev, d.OpsBeforeConfigure, after.Ops, matched));
+        return w with
+        {
+            DeviceChange = (dev, after with { LiveConfigures = matched ? after.LiveConfigures - 1 : 0 }),
+            Trace = w.Trace.Add(new DeconfigureTrace(dev, d.OpsBeforeConfigure, after.Ops, matched)),
+        };
     }
 }

@@ -30,9 +30,12 @@ public static partial class Kernel
             group = group with { HoldsContext = true };
         }
         group = group with { Members = group.Members.Add(dev) };
-        w = w with { Groups = w.Groups.SetItem(group.Id, group) };
-        w = w.WithDevice(dev, w.Device(dev) with { Group = group.Id });
-        w = Log.Trace(w, new GroupAddTrace(dev, group.Id, inst));
+        w = w with
+        {
+            Groups = w.Groups.SetItem(group.Id, group),
+            DeviceChange = (dev, w.Device(dev) with { Group = group.Id }),
+            Trace = w.Trace.Add(new GroupAddTrace(dev, group.Id, inst)),
+        };
         return (Log.DevWithPrefix(w, prefix, dev, w.Quiet ? "" : $"Adding to iommu group {group.Id}"), true);
     }
 
@@ -80,11 +83,11 @@ public static partial class Kernel
         w = Log.Dev(w, dev, w.Quiet ? "" : $"Removing from iommu group {id}");
         var group = w.Groups[id];
         var members = group.Members.Remove(dev);
-        w = w.WithDevice(dev, w.Device(dev) with { Group = DeviceState.NoGroup });
+        var ungrouped = (dev, w.Device(dev) with { Group = DeviceState.NoGroup });
         if (!members.IsEmpty)
-            return w with { Groups = w.Groups.SetItem(id, group with { Members = members }) };
+            return w with { DeviceChange = ungrouped, Groups = w.Groups.SetItem(id, group with { Members = members }) };
         if (group.HoldsContext)
             w = w.WithInstance(group.Instance, w.Instances[group.Instance] with { DomainsInUse = w.Instances[group.Instance].DomainsInUse - 1 });
-        return w with { Groups = w.Groups.Remove(id) };
+        return w with { DeviceChange = ungrouped, Groups = w.Groups.Remove(id) };
     }
 }

@@ -92,10 +92,7 @@ public static partial class Kernel
     /// <summary>iommu_setup_dma_ops() from the probe path on an already-bound device: a second, unbalanced configure.</summary>
     private static World ReplayDmaOpsOnBoundDevice(World w, int dev)
     {
-        var before = w.Device(dev).Ops;
-        w = ArchSetupDmaOps(w, dev, FallbackReason.None);
-        var d = w.Device(dev);
-        return w.WithDevice(dev, d with { LiveConfigures = d.LiveConfigures + 1, ConfiguredOps = d.Ops, OpsBeforeConfigure = before });
+        return ArchSetupDmaOps(w, dev, FallbackReason.None);
     }
 
     /// <summary>

@@ -73,8 +73,9 @@ public static partial class Kernel
         w = ret is Errno.ENODEV or Errno.ENXIO
             ? Log.Debug(w, w.Quiet ? "" : $"{drvName}: probe of {devName} rejects match {ret}")
             : Log.Line(w, LogLevel.Info, w.Quiet ? "" : $"{drvName}: probe of {devName} failed with error {ret}");
-        return w.WithDevice(dev, w.Device(dev) with { Status = ProbeStatus.Failed, InjectedFailure = injected }) with
+        return w with
         {
+            DeviceChange = (dev, w.Device(dev) with { Status = ProbeStatus.Failed, InjectedFailure = injected }),
             DeferredPending = w.DeferredPending.Remove(dev),
         };
     }
@@ -82,8 +83,10 @@ public static partial class Kernel
     /// <summary>Mirrors driver_deferred_probe_add(): to the end of the pending list, once.</summary>
     private static World DeferProbe(World w, int dev)
     {
-        w = w.WithDevice(dev, w.Device(dev) with { Status = ProbeStatus.Deferred, Driver = DeviceState.NoDriver });
-        return w.DeferredPending.Contains(dev) ? w : w with { DeferredPending = w.DeferredPending.Add(dev) };
+        var deferred = w.Device(dev) with { Status = ProbeStatus.Deferred, Driver = DeviceState.NoDriver };
+        return w.DeferredPending.Contains(dev)
+            ? w.WithDevice(dev, deferred)
+            : w with { DeviceChange = (dev, deferred), DeferredPending = w.DeferredPending.Add(dev) };
     }
 
     /// <summary>
@@ -93,8 +96,9 @@ public static partial class Kernel
     private static World DriverBound(World w, int dev, int drv)
     {
         var m = w.Machine;
-        w = w.WithDevice(dev, w.Device(dev) with { Status = ProbeStatus.Bound, Driver = drv, InjectedFailure = false, Detached = false }) with
+        w = w with
         {
+            DeviceChange = (dev, w.Device(dev) with { Status = ProbeStatus.Bound, Driver = drv, InjectedFailure = false, Detached = false }),
             DeferredPending = w.DeferredPending.Remove(dev),
             DeferredActive = w.DeferredActive.Remove(dev),
         };

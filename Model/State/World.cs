@@ -88,6 +88,15 @@ public sealed record World(
 
     public World WithDevice(int d, DeviceState s) => this with { Overlay = NewOverlay(d, s) };
 
+    /// <summary>
+    /// <see cref="WithDevice"/> as part of a larger <c>with</c>, so that a change to one device and
+    /// to other fields makes one copy of the world: <c>w with { DeviceChange = (d, s), BusList = ... }</c>.
+    /// </summary>
+    internal (int Device, DeviceState State) DeviceChange
+    {
+        init => _overlay = NewOverlay(value.Device, value.State);
+    }
+
     /// <summary>The overlay replacing device D: on the same base while only D changes, else on the devices as they are.</summary>
     private DeviceOverlay NewOverlay(int d, DeviceState s) =>
         _overlay is null ? new DeviceOverlay(_devices, d, s)
