@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 
 namespace Checker.Model.State;
 
@@ -61,8 +62,8 @@ public sealed record World(
     private readonly ImmutableArray<DeviceState> _devices = Devices;
 
     /// <summary>
-    /// Set by <see cref="WithDevice"/>: the devices as <see cref="DeviceOverlay.Base"/> with one
-    /// device replaced, so that a step changing one device several times copies the array once.
+    /// Set by <see cref="WithDevice"/>: the last few device changes, over the array they apply to,
+    /// so that a step changing devices copies the array once, when it is read whole.
     /// </summary>
     private readonly DeviceOverlay? _overlay;
 
@@ -83,8 +84,13 @@ public sealed record World(
         }
     }
 
-    public DeviceState Device(int d) =>
-        _overlay is null ? _devices[d] : d == _overlay.Index ? _overlay.State : _overlay.Base[d];
+    public DeviceState Device(int d)
+    {
+        for (var o = _overlay; o is not null; o = o.Parent)
+            if (o.Index == d)
+                return o.State;
+        return _overlay is null ? _devices[d] : _overlay.Base[d];
+    }
 
     public World WithDevice(int d, DeviceState s) => this with { Overlay = NewOverlay(d, s) };
 
@@ -97,22 +103,48 @@ public sealed record World(
         init => _overlay = NewOverlay(value.Device, value.State);
     }
 
-    /// <summary>The overlay replacing device D: on the same base while only D changes, else on the devices as they are.</summary>
-    private DeviceOverlay NewOverlay(int d, DeviceState s) =>
-        _overlay is null ? new DeviceOverlay(_devices, d, s)
-        : _overlay.Index == d ? new DeviceOverlay(_overlay.Base, d, s)
-        : new DeviceOverlay(_overlay.Merged, d, s);
+    /// <summary>
+    /// The overlay with device D changed to S: the last change replaced when it was to D, else
+    /// one more change on top, up to <see cref="DeviceOverlay.MaxDepth"/> before the array is copied.
+    /// </summary>
+    private DeviceOverlay NewOverlay(int d, DeviceState s)
+    {
+        var o = _overlay;
+        if (o is null)
+            return new DeviceOverlay(_devices, null, d, s);
+        if (o.Index == d)
+            return new DeviceOverlay(o.Base, o.Parent, d, s);
+        if (o.Depth < DeviceOverlay.MaxDepth)
+            return new DeviceOverlay(o.Base, o, d, s);
+        return new DeviceOverlay(o.Merged, null, d, s);
+    }
 
     public World WithInstance(int i, InstanceState s) => this with { Instances = Instances.SetItem(i, s) };
 }
 
-/// <summary>Devices BASE with device INDEX's state replaced by STATE; the whole array made when first read.</summary>
-internal sealed class DeviceOverlay(ImmutableArray<DeviceState> @base, int index, DeviceState state)
+/// <summary>
+/// Devices BASE with the changes of PARENT, then device INDEX's state replaced by STATE; the
+/// whole array made when first read.
+/// </summary>
+internal sealed class DeviceOverlay
 {
-    public readonly ImmutableArray<DeviceState> Base = @base;
-    public readonly int Index = index;
-    public readonly DeviceState State = state;
+    public const int MaxDepth = 8;
+
+    public readonly ImmutableArray<DeviceState> Base;
+    public readonly DeviceOverlay? Parent;
+    public readonly int Index;
+    public readonly DeviceState State;
+    public readonly int Depth;
     [DerivedCache] private ImmutableArray<DeviceState> _merged;
+
+    public DeviceOverlay(ImmutableArray<DeviceState> @base, DeviceOverlay? parent, int index, DeviceState state)
+    {
+        Base = @base;
+        Parent = parent;
+        Index = index;
+        State = state;
+        Depth = parent is null ? 1 : parent.Depth + 1;
+    }
 
     public ImmutableArray<DeviceState> Merged
     {
@@ -120,9 +152,19 @@ internal sealed class DeviceOverlay(ImmutableArray<DeviceState> @base, int index
         {
             var merged = _merged;
             if (merged.IsDefault)
-                _merged = merged = Base.SetItem(Index, State);
+            {
+                var array = Base.ToArray();
+                Apply(array);
+                _merged = merged = ImmutableCollectionsMarshal.AsImmutableArray(array);
+            }
             return merged;
         }
     }
-}
 
+    /// <summary>The changes in the order they were made, so that the last one to a device wins.</summary>
+    private void Apply(DeviceState[] array)
+    {
+        Parent?.Apply(array);
+        array[Index] = State;
+    }
+}
