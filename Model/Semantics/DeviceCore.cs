@@ -12,7 +12,7 @@ public static partial class Kernel
     private static World DeviceAdd(World w, int dev)
     {
         var old = w.Device(dev);
-        var fresh = DeviceState.Initial(w.Machine.Devices[dev]) with
+        var fresh = w.Machine.Index.InitialDevices[dev] with
         {
             Present = true,
             EverAdded = true,
@@ -136,10 +136,9 @@ public static partial class Kernel
     {
         w = DeviceReleaseDriver(w, dev);
         w = IommuGroupRemoveDevice(w, dev);
-        var spec = w.Machine.Devices[dev];
         return w with
         {
-            DeviceChange = (dev, DeviceState.Initial(spec) with { EverAdded = true }),
+            DeviceChange = (dev, w.Machine.Index.InitialDevices[dev] with { EverAdded = true }),
             BusList = w.BusList.Remove(dev),
             DeferredPending = w.DeferredPending.Remove(dev),
             DeferredActive = w.DeferredActive.Remove(dev),

@@ -45,7 +45,12 @@ public static partial class Kernel
         if (w.Machine.Devices[dev].Pci is null)
             return null;
         bool walkDown = w.Variants.Groups == GroupsVariant.WalkDown;
-        foreach (int c in PciDeviceGroup.Candidates(w.Machine, dev, d => w.Device(d).Present, walkDown))
+        // The walk up depends on the machine only: its devices first, without building the lazy search.
+        var walked = w.Machine.Index.PciWalk[dev];
+        foreach (int c in walked)
+            if (c != dev && w.Device(c).IsGrouped)
+                return w.Groups[w.Device(c).Group];
+        foreach (int c in PciDeviceGroup.AfterWalk(w.Machine, walked[^1], d => w.Device(d).Present, walkDown))
             if (c != dev && w.Device(c).IsGrouped)
                 return w.Groups[w.Device(c).Group];
         return null;

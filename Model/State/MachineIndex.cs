@@ -18,6 +18,36 @@ public sealed class MachineIndex
     public ImmutableArray<ImmutableArray<int>> VirtualFunctions { get; }
     /// <summary>Built-in drivers in (initcall level, link order) order.</summary>
     public ImmutableArray<int> BuiltinOrder { get; }
+    /// <summary>Per device, <see cref="DeviceState.Initial"/> (shared: states are immutable). Made when first read.</summary>
+    public ImmutableArray<DeviceState> InitialDevices
+    {
+        get
+        {
+            var initial = _initialDevices;
+            if (initial.IsDefault)
+                _initialDevices = initial = [.. _machine.Devices.Select(DeviceState.Initial)];
+            return initial;
+        }
+    }
+    /// <summary>
+    /// Per PCI device, the first two steps of pci_device_group()'s search
+    /// (<see cref="Topology.PciDeviceGroup.Walk"/>): the devices visited, in order, the last being
+    /// the top the rest of the search starts from. Empty for other devices.
+    /// </summary>
+    public ImmutableArray<ImmutableArray<int>> PciWalk
+    {
+        get
+        {
+            var walks = _pciWalk;
+            if (walks.IsDefault)
+                _pciWalk = walks = [.. _machine.Devices.Select(d => d.Pci is null ? ImmutableArray<int>.Empty : [.. Topology.PciDeviceGroup.Walk(_machine, d.Index).Visited])];
+            return walks;
+        }
+    }
+
+    private readonly Machine _machine;
+    [DerivedCache] private ImmutableArray<DeviceState> _initialDevices;
+    [DerivedCache] private ImmutableArray<ImmutableArray<int>> _pciWalk;
 
     public MachineIndex(Machine m)
     {
@@ -35,6 +65,7 @@ public sealed class MachineIndex
         BuiltinOrder = m.Drivers.Where(d => d.Arrival.Builtin)
             .OrderBy(d => d.Arrival.Level).ThenBy(d => d.Arrival.LinkOrder).ThenBy(d => d.Index)
             .Select(d => d.Index).ToImmutableArray();
+        _machine = m;
     }
 
     /// <summary>Per device, the values paired with it, in the order the pairs come.</summary>

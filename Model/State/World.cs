@@ -29,7 +29,7 @@ public sealed record World(
     /// <summary>The state before anything happened: nothing added, nothing registered, clock at zero.</summary>
     public static World Initial(Machine m) => new(
         m,
-        m.Devices.Select(DeviceState.Initial).ToImmutableArray(),
+        m.Index.InitialDevices,
         m.Iommus.Select(_ => InstanceState.Initial).ToImmutableArray(),
         m.Drivers.Select(_ => false).ToImmutableArray(),
         ImmutableArray<int>.Empty,

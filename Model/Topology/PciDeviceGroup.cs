@@ -20,6 +20,13 @@ public static class PciDeviceGroup
         var (top, walked) = Walk(m, dev);
         foreach (var d in walked)
             yield return d;
+        foreach (var d in AfterWalk(m, top, present, walkDown))
+            yield return d;
+    }
+
+    /// <summary>The rest of <see cref="Candidates"/>, after the devices <see cref="Walk"/> visits (TOP the last of them).</summary>
+    public static IEnumerable<int> AfterWalk(Machine m, int top, Func<int, bool> present, bool walkDown)
+    {
         if (walkDown)
             foreach (var d in Below(m, top, present))
                 yield return d;
