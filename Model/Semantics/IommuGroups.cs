@@ -17,6 +17,8 @@ public static partial class Kernel
         var existing = FindGroup(w, dev);
         var group = existing ?? NewGroup(ref w, inst);
         var instance = w.Instances[inst];
+        var instances = w.Instances;
+        bool holdsContext = group.HoldsContext;
         if (group.HasDomain && (!group.HoldsContext || w.Device(dev).PendingAttachFailure))
         {
             bool noContext = !group.HoldsContext && w.Machine.Iommus[inst].Contexts is int limit && instance.DomainsInUse >= limit;
@@ -26,12 +28,13 @@ public static partial class Kernel
                 w = Log.DevWithPrefix(w, prefix, dev, w.Quiet ? "" : $"Failed to add to iommu group {group.Id}: {Errno.ENOSPC}");
                 return (w, false);
             }
-            w = w.WithInstance(inst, instance with { DomainsInUse = instance.DomainsInUse + 1 });
-            group = group with { HoldsContext = true };
+            instances = instances.SetItem(inst, instance with { DomainsInUse = instance.DomainsInUse + 1 });
+            holdsContext = true;
         }
-        group = group with { Members = group.Members.Add(dev) };
+        group = group with { HoldsContext = holdsContext, Members = group.Members.Add(dev) };
         w = w with
         {
+            Instances = instances,
             Groups = w.Groups.SetItem(group.Id, group),
             DeviceChange = (dev, w.Device(dev) with { Group = group.Id }),
             Trace = w.Trace.Add(new GroupAddTrace(dev, group.Id, inst)),

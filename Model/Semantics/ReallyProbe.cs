@@ -96,16 +96,22 @@ public static partial class Kernel
     private static World DriverBound(World w, int dev, int drv)
     {
         var m = w.Machine;
+        var bound = w.Device(dev) with { Status = ProbeStatus.Bound, Driver = drv, InjectedFailure = false, Detached = false };
+        int? registers = m.Index.InstanceOfDevice[dev] is int inst && m.Iommus[inst].Driver == drv ? inst : null;
+        // Unless an IOMMU registers in between, the trigger is made in the same copy of the world
+        // (the log line between touches only the clock and the log).
+        bool trigger = registers is null && w.DeferredProbeEnabled;
         w = w with
         {
-            DeviceChange = (dev, w.Device(dev) with { Status = ProbeStatus.Bound, Driver = drv, InjectedFailure = false, Detached = false }),
-            DeferredPending = w.DeferredPending.Remove(dev),
-            DeferredActive = w.DeferredActive.Remove(dev),
+            DeviceChange = (dev, bound),
+            DeferredPending = trigger ? [] : w.DeferredPending.Remove(dev),
+            DeferredActive = trigger ? w.DeferredActive.Remove(dev).AddRange(w.DeferredPending.Remove(dev)) : w.DeferredActive.Remove(dev),
+            WorkQueued = w.WorkQueued || trigger,
         };
         w = Log.Line(w, LogLevel.Debug, w.Quiet ? "" : $"bus: '{m.Devices[dev].Bus.BusName()}': really_probe: bound device {m.Devices[dev].Name} to driver {m.Drivers[drv].Name}", LogTag.Bound, dev);
-        if (m.Index.InstanceOfDevice[dev] is int inst && m.Iommus[inst].Driver == drv)
-            w = IommuDeviceRegister(w, inst);
-        return DriverDeferredProbeTrigger(w);
+        if (registers is int r)
+            w = IommuDeviceRegister(w, r);
+        return trigger ? w : DriverDeferredProbeTrigger(w);
     }
 
     /// <summary>
