@@ -48,15 +48,22 @@ public static partial class Kernel
         if (w.Machine.Devices[dev].Pci is null)
             return null;
         bool walkDown = w.Variants.Groups == GroupsVariant.WalkDown;
-        // The walk up depends on the machine only: its devices first, without building the lazy search.
+        // The walk up depends on the machine only (MachineIndex has it); then the rest of the search.
         var walked = w.Machine.Index.PciWalk[dev];
         foreach (int c in walked)
             if (c != dev && w.Device(c).IsGrouped)
                 return w.Groups[w.Device(c).Group];
-        foreach (int c in PciDeviceGroup.AfterWalk(w.Machine, walked[^1], d => w.Device(d).Present, walkDown))
-            if (c != dev && w.Device(c).IsGrouped)
-                return w.Groups[w.Device(c).Group];
-        return null;
+        var search = new GroupedCandidate(w, dev);
+        int found = PciDeviceGroup.Find(w.Machine, walked[^1], walkDown, ref search);
+        return found >= 0 ? w.Groups[w.Device(found).Group] : null;
+    }
+
+    /// <summary>The rest of pci_device_group()'s search: over present devices, for one other than DEV that has a group.</summary>
+    private readonly struct GroupedCandidate(World w, int dev) : PciDeviceGroup.ISearch
+    {
+        public bool Present(int d) => w.Device(d).Present;
+
+        public bool Accepts(int candidate) => candidate != dev && w.Device(candidate).IsGrouped;
     }
 
     /// <summary>
