@@ -63,13 +63,14 @@ public static partial class Kernel
     private static World ProbeFailed(World w, int dev, int drv, int ret, bool injected)
     {
         var m = w.Machine;
-        w = w.WithDevice(dev, w.Device(dev) with { Driver = DeviceState.NoDriver });
         string drvName = m.Drivers[drv].Name, devName = m.Devices[dev].Name;
         if (ret == Errno.EPROBE_DEFER)
         {
-            w = Log.Dev(w, dev, w.Quiet ? "" : $"Driver {drvName} requests probe deferral", LogLevel.Debug, LogTag.ProbeDeferred);
-            return DeferProbe(w, dev);
+            // dev->driver = NULL and the deferral in one change: the line reads only the driver (the bus name prefix).
+            w = DeferProbe(w, dev);
+            return Log.Dev(w, dev, w.Quiet ? "" : $"Driver {drvName} requests probe deferral", LogLevel.Debug, LogTag.ProbeDeferred);
         }
+        w = w.WithDevice(dev, w.Device(dev) with { Driver = DeviceState.NoDriver });
         w = ret is Errno.ENODEV or Errno.ENXIO
             ? Log.Debug(w, w.Quiet ? "" : $"{drvName}: probe of {devName} rejects match {ret}")
             : Log.Line(w, LogLevel.Info, w.Quiet ? "" : $"{drvName}: probe of {devName} failed with error {ret}");
