@@ -32,14 +32,17 @@ public static partial class Kernel
             holdsContext = true;
         }
         group = group with { HoldsContext = holdsContext, Members = group.Members.Add(dev) };
+        var (clock, log) = Log.DevWithPrefixAppended(w, prefix, dev, w.Quiet ? "" : $"Adding to iommu group {group.Id}");
         w = w with
         {
             Instances = instances,
             Groups = w.Groups.SetItem(group.Id, group),
             DeviceChange = (dev, w.Device(dev) with { Group = group.Id }),
             Trace = w.Trace.Add(new GroupAddTrace(dev, group.Id, inst)),
+            Clock = clock,
+            Log = log,
         };
-        return (Log.DevWithPrefix(w, prefix, dev, w.Quiet ? "" : $"Adding to iommu group {group.Id}"), true);
+        return (w, true);
     }
 
     /// <summary>pci_device_group(): the first group its search meets; platform and AMBA devices never share.</summary>

@@ -99,17 +99,19 @@ public static partial class Kernel
         var m = w.Machine;
         var bound = w.Device(dev) with { Status = ProbeStatus.Bound, Driver = drv, InjectedFailure = false, Detached = false };
         int? registers = m.Index.InstanceOfDevice[dev] is int inst && m.Iommus[inst].Driver == drv ? inst : null;
-        // Unless an IOMMU registers in between, the trigger is made in the same copy of the world
-        // (the log line between touches only the clock and the log).
+        // The change, the line and (unless an IOMMU registers after them) the trigger in one copy
+        // of the world: the line touches only the clock and the log.
         bool trigger = registers is null && w.DeferredProbeEnabled;
+        var (clock, log) = Log.Appended(w, LogLevel.Debug, w.Quiet ? "" : $"bus: '{m.Devices[dev].Bus.BusName()}': really_probe: bound device {m.Devices[dev].Name} to driver {m.Drivers[drv].Name}", LogTag.Bound, dev);
         w = w with
         {
             DeviceChange = (dev, bound),
             DeferredPending = trigger ? [] : w.DeferredPending.Remove(dev),
             DeferredActive = trigger ? w.DeferredActive.Remove(dev).AddRange(w.DeferredPending.Remove(dev)) : w.DeferredActive.Remove(dev),
             WorkQueued = w.WorkQueued || trigger,
+            Clock = clock,
+            Log = log,
         };
-        w = Log.Line(w, LogLevel.Debug, w.Quiet ? "" : $"bus: '{m.Devices[dev].Bus.BusName()}': really_probe: bound device {m.Devices[dev].Name} to driver {m.Drivers[drv].Name}", LogTag.Bound, dev);
         if (registers is int r)
             w = IommuDeviceRegister(w, r);
         return trigger ? w : DriverDeferredProbeTrigger(w);
