@@ -25,7 +25,7 @@ public class FingerprintTests
     public void Clock_log_and_trace_are_not_part_of_a_state()
     {
         var w = Booted();
-        var other = w with { Clock = w.Clock + 123_456, Log = ImmutableList<LogLine>.Empty, Trace = [] };
+        var other = w with { Clock = w.Clock + 123_456, Log = BootLog.Empty, Trace = [] };
         Assert.Equal(Fingerprint.Of(w), Fingerprint.Of(other));
     }
 

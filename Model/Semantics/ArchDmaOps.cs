@@ -10,13 +10,15 @@ public static partial class Kernel
     /// ops" warning when the group has none). arm (v4.12): returns at once if the device already
     /// has ops, else a new per-device mapping behind a registered IOMMU, or direct ops.
     /// A fallback to direct ops takes the bus default, non-coherent, under `fallback=default-ops`.
+    /// Also records the successful configure its callers make (LiveConfigures, ConfiguredOps,
+    /// OpsBeforeConfigure), in the same change to the device.
     /// </summary>
     private static World ArchSetupDmaOps(World w, int dev, FallbackReason fallback)
     {
         var spec = w.Machine.Devices[dev];
-        var d = w.Devices[dev];
+        var d = w.Device(dev);
         if (w.Machine.Arch == Arch.Arm && d.Ops.IsSet)
-            return w;
+            return w.WithDevice(dev, d with { LiveConfigures = d.LiveConfigures + 1, ConfiguredOps = d.Ops, OpsBeforeConfigure = d.Ops });
         var group = d.IsGrouped ? w.Groups[d.Group] : null;
         if (group is { HasDomain: false })
         {
@@ -35,13 +37,23 @@ public static partial class Kernel
             ops = DmaOps.Direct(DmaOps.ArchOwner);
 
         bool coherent = spec.Coherent;
+        var trace = w.Trace;
         if (fallback != FallbackReason.None)
         {
             if (w.Variants.Fallback == FallbackVariant.DefaultOps)
                 coherent = false;
-            w = Log.Trace(w, new FallbackTrace(dev, spec.Coherent, coherent, fallback));
+            trace = trace.Add(new FallbackTrace(dev, spec.Coherent, coherent, fallback));
         }
-        return w.WithDevice(dev, w.Devices[dev] with { Ops = ops, ArchSetOps = true, Coherent = coherent, Fallback = fallback });
+        var now = w.Device(dev);
+        return w with
+        {
+            Trace = trace,
+            DeviceChange = (dev, now with
+            {
+                Ops = ops, ArchSetOps = true, Coherent = coherent, Fallback = fallback,
+                LiveConfigures = now.LiveConfigures + 1, ConfiguredOps = ops, OpsBeforeConfigure = d.Ops,
+            }),
+        };
     }
 
     /// <summary>
@@ -52,7 +64,7 @@ public static partial class Kernel
     /// </summary>
     private static World ArchTeardownDmaOps(World w, int dev)
     {
-        var d = w.Devices[dev];
+        var d = w.Device(dev);
         if (w.Machine.Arch != Arch.Arm)
             return w.WithDevice(dev, d with { Ops = DmaOps.None, ArchSetOps = false, Fallback = FallbackReason.None });
         bool archMapping = d.Ops.Owner == DmaOps.ArchOwner && d.Ops.Mapping >= 0;
@@ -63,13 +75,13 @@ public static partial class Kernel
             case TeardownVariant.ClearAlways:
                 if (archMapping)
                     w = ReleaseMapping(w, d.Ops.Mapping);
-                return w.WithDevice(dev, w.Devices[dev] with { Ops = DmaOps.None, ArchSetOps = false });
+                return w.WithDevice(dev, w.Device(dev) with { Ops = DmaOps.None, ArchSetOps = false });
             default:
                 if (!d.ArchSetOps)
                     return w;
                 if (archMapping)
                     w = ReleaseMapping(w, d.Ops.Mapping);
-                return w.WithDevice(dev, w.Devices[dev] with { Ops = DmaOps.None, ArchSetOps = false });
+                return w.WithDevice(dev, w.Device(dev) with { Ops = DmaOps.None, ArchSetOps = false });
         }
     }
 

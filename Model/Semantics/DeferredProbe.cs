@@ -32,7 +32,7 @@ public static partial class Kernel
         {
             int dev = w.DeferredActive[0];
             w = w with { DeferredActive = w.DeferredActive.RemoveAt(0) };
-            if (w.Devices[dev].Present && !w.Devices[dev].IsBound)
+            if (w.Device(dev).Present && !w.Device(dev).IsBound)
                 w = DeviceAttach(w, dev);
         }
         return w;

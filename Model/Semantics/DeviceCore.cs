@@ -11,15 +11,15 @@ public static partial class Kernel
     /// </summary>
     private static World DeviceAdd(World w, int dev)
     {
-        var old = w.Devices[dev];
-        var fresh = DeviceState.Initial(w.Machine.Devices[dev]) with
+        var old = w.Device(dev);
+        var fresh = w.Machine.Index.InitialDevices[dev] with
         {
             Present = true,
             EverAdded = true,
             PendingProbeErrno = old.PendingProbeErrno,
             PendingAttachFailure = old.PendingAttachFailure,
         };
-        w = w.WithDevice(dev, fresh) with { BusList = w.BusList.Add(dev) };
+        w = w with { DeviceChange = (dev, fresh), BusList = w.BusList.Add(dev) };
         w = IommuBusNotifierAdd(w, dev);
         return DeviceAttach(w, dev);
     }
@@ -32,7 +32,7 @@ public static partial class Kernel
     {
         foreach (int drv in w.RegisteredDrivers)
         {
-            if (w.Devices[dev].IsBound || !w.Devices[dev].Present)
+            if (w.Device(dev).IsBound || !w.Device(dev).Present)
                 break;
             if (!w.Machine.Drivers[drv].Matches.Contains(dev))
                 continue;
@@ -57,7 +57,7 @@ public static partial class Kernel
         var spec = w.Machine.Drivers[drv];
         foreach (int dev in w.BusList)
         {
-            var d = w.Devices[dev];
+            var d = w.Device(dev);
             if (d.Present && !d.IsBound && spec.Matches.Contains(dev))
                 (w, _) = ReallyProbe(w, dev, drv);
         }
@@ -74,13 +74,13 @@ public static partial class Kernel
     /// </summary>
     private static World DeviceReleaseDriver(World w, int dev)
     {
-        if (!w.Devices[dev].IsBound)
+        if (!w.Device(dev).IsBound)
             return w;
         foreach (int vf in w.Machine.Index.VirtualFunctions[dev].Reverse())
-            if (w.Devices[vf].Present)
+            if (w.Device(vf).Present)
                 w = RemoveOneDevice(w, vf);
         w = DmaDeconfigure(w, dev);
-        w = w.WithDevice(dev, w.Devices[dev] with { Driver = DeviceState.NoDriver, Status = ProbeStatus.Unprobed });
+        w = w.WithDevice(dev, w.Device(dev) with { Driver = DeviceState.NoDriver, Status = ProbeStatus.Unprobed });
         if (w.Machine.Index.InstanceOfDevice[dev] is int inst && w.Instances[inst].Registered)
             w = IommuDeviceUnregister(w, inst);
         return w;
@@ -96,7 +96,7 @@ public static partial class Kernel
         if (w.Variants.Unload == UnloadVariant.ModuleRef && IommuDriverInUse(w, drv))
             return Log.Checker(w, w.Quiet ? "" : $"rmmod {w.Machine.Drivers[drv].Name}: in use");
         foreach (int dev in w.BusList)
-            if (w.Devices[dev].IsBound && w.Devices[dev].Driver == drv)
+            if (w.Device(dev).IsBound && w.Device(dev).Driver == drv)
                 w = Detach(DeviceReleaseDriver(w, dev), dev);
         return w with
         {
@@ -106,7 +106,7 @@ public static partial class Kernel
     }
 
     private static World Detach(World w, int dev) =>
-        w.Devices[dev].Present ? w.WithDevice(dev, w.Devices[dev] with { Detached = true }) : w;
+        w.Device(dev).Present ? w.WithDevice(dev, w.Device(dev) with { Detached = true }) : w;
 
     private static bool IommuDriverInUse(World w, int drv) =>
         w.Machine.Iommus.Any(i => i.Driver == drv && w.Groups.Values.Any(g => g.Instance == i.Index));
@@ -114,7 +114,7 @@ public static partial class Kernel
     /// <summary>Mirrors sriov_enable(): adds the PF's next COUNT VFs; each is added and probed like any device.</summary>
     private static World SriovEnableVfs(World w, int pf, int count)
     {
-        foreach (int vf in w.Machine.Index.VirtualFunctions[pf].Where(v => !w.Devices[v].Present).Take(count).ToList())
+        foreach (int vf in w.Machine.Index.VirtualFunctions[pf].Where(v => !w.Device(v).Present).Take(count).ToList())
             w = DeviceAdd(w, vf);
         return w;
     }
@@ -127,18 +127,18 @@ public static partial class Kernel
     {
         var children = w.BusList.Where(c => w.Machine.Devices[c].Pci?.ParentBridge == dev).Reverse().ToList();
         foreach (int child in children)
-            if (w.Devices[child].Present)
+            if (w.Device(child).Present)
                 w = PciStopAndRemoveBusDevice(w, child);
-        return w.Devices[dev].Present ? RemoveOneDevice(w, dev) : w;
+        return w.Device(dev).Present ? RemoveOneDevice(w, dev) : w;
     }
 
     private static World RemoveOneDevice(World w, int dev)
     {
         w = DeviceReleaseDriver(w, dev);
         w = IommuGroupRemoveDevice(w, dev);
-        var spec = w.Machine.Devices[dev];
-        return w.WithDevice(dev, DeviceState.Initial(spec) with { EverAdded = true }) with
+        return w with
         {
+            DeviceChange = (dev, w.Machine.Index.InitialDevices[dev] with { EverAdded = true }),
             BusList = w.BusList.Remove(dev),
             DeferredPending = w.DeferredPending.Remove(dev),
             DeferredActive = w.DeferredActive.Remove(dev),

@@ -20,7 +20,7 @@ public static partial class Kernel
             return (w, false);
 
         var fallback = FallbackReason.None;
-        if (lookup == IommuLookup.Registered && !w.Devices[dev].IsGrouped)
+        if (lookup == IommuLookup.Registered && !w.Device(dev).IsGrouped)
         {
             (w, bool attached) = IommuProbeDevice(w, dev, spec.Iommu!.Value, Log.Prefix(w, dev));
             if (!attached)
@@ -29,15 +29,7 @@ public static partial class Kernel
         if (spec.Firmware == Firmware.Dt)
             w = OfDmaSetMask(w, dev);
 
-        var before = w.Devices[dev].Ops;
-        w = ArchSetupDmaOps(w, dev, fallback);
-        var d = w.Devices[dev];
-        return (w.WithDevice(dev, d with
-        {
-            LiveConfigures = d.LiveConfigures + 1,
-            ConfiguredOps = d.Ops,
-            OpsBeforeConfigure = before,
-        }), true);
+        return (ArchSetupDmaOps(w, dev, fallback), true);
     }
 
     /// <summary>
@@ -50,7 +42,7 @@ public static partial class Kernel
         if (spec.Iommu is not int inst)
             return (w, IommuLookup.None);
         if (w.Variants.Groups == GroupsVariant.DeferToParent && spec.Pci?.ParentBridge is int parent
-            && w.Devices[parent].Status is ProbeStatus.Unprobed or ProbeStatus.Deferred)
+            && w.Device(parent).Status is ProbeStatus.Unprobed or ProbeStatus.Deferred)
             return (w, IommuLookup.Defer);
 
         if (w.Instances[inst].Registered)
@@ -69,7 +61,7 @@ public static partial class Kernel
     }
 
     private static World WithFwspec(World w, int dev) =>
-        w.Devices[dev].HasFwspec ? w : w.WithDevice(dev, w.Devices[dev] with { HasFwspec = true });
+        w.Device(dev).HasFwspec ? w : w.WithDevice(dev, w.Device(dev) with { HasFwspec = true });
 
     /// <summary>
     /// Mirrors of_dma_configure()'s size and mask (DT devices): without dma-ranges the size comes
@@ -80,7 +72,7 @@ public static partial class Kernel
     private static World OfDmaSetMask(World w, int dev)
     {
         var spec = w.Machine.Devices[dev];
-        var d = w.Devices[dev];
+        var d = w.Device(dev);
         ulong dmaAddr, size;
         unchecked
         {
@@ -94,8 +86,11 @@ public static partial class Kernel
             }
             ulong last = dmaAddr + size - 1;
             ulong narrowed = last == 0 ? 0 : DmaMask.BitMask(DmaMask.Ilog2(last) + 1);
-            w = Log.Trace(w, new MaskTrace(dev, dmaAddr, size, narrowed));
-            return w.WithDevice(dev, d with { CoherentMask = d.CoherentMask & narrowed });
+            return w with
+            {
+                Trace = w.Trace.Add(new MaskTrace(dev, dmaAddr, size, narrowed)),
+                DeviceChange = (dev, d with { CoherentMask = d.CoherentMask & narrowed }),
+            };
         }
     }
 
@@ -105,11 +100,14 @@ public static partial class Kernel
     /// </summary>
     private static World DmaDeconfigure(World w, int dev)
     {
-        var d = w.Devices[dev];
+        var d = w.Device(dev);
         bool matched = d.LiveConfigures > 0;
         w = ArchTeardownDmaOps(w, dev);
-        var after = w.Devices[dev];
-        w = w.WithDevice(dev, after with { LiveConfigures = matched ? after.LiveConfigures - 1 : 0 });
-        return Log.Trace(w, new DeconfigureTrace(dev, d.OpsBeforeConfigure, after.Ops, matched));
+        var after = w.Device(dev);
+        return w with
+        {
+            DeviceChange = (dev, after with { LiveConfigures = matched ? after.LiveConfigures - 1 : 0 }),
+            Trace = w.Trace.Add(new DeconfigureTrace(dev, d.OpsBeforeConfigure, after.Ops, matched)),
+        };
     }
 }

@@ -15,7 +15,7 @@ public static partial class Kernel
         return e switch
         {
             AddDevice a => !m.Devices[a.Device].PresentAtBoot ? "not present at boot"
-                : w.Devices[a.Device].EverAdded ? "already added"
+                : w.Device(a.Device).EverAdded ? "already added"
                 : ParentMissing(w, a.Device),
             RegisterDriver r => !m.Drivers[r.Driver].Arrival.Builtin ? "a module: use modprobe"
                 : w.DriverRegistered[r.Driver] ? "already registered"
@@ -30,25 +30,25 @@ public static partial class Kernel
                 : !w.InitcallsDone ? "userspace has not started" : null,
             Rmmod r => m.Drivers[r.Driver].Arrival.Builtin ? "built in"
                 : !w.DriverRegistered[r.Driver] ? "not loaded" : null,
-            SriovEnable s => !w.Devices[s.PhysFn].IsBound ? "PF not bound"
+            SriovEnable s => !w.Device(s.PhysFn).IsBound ? "PF not bound"
                 : AbsentVfs(w, s.PhysFn) < s.Count ? "not enough VFs left"
                 : null,
             Unbind u => m.Index.InstanceOfDevice[u.Device] is not null ? SuppressBindAttrs
-                : w.Devices[u.Device].IsBound ? null : "not bound",
+                : w.Device(u.Device).IsBound ? null : "not bound",
             Bind b => m.Index.InstanceOfDevice[b.Device] is not null ? SuppressBindAttrs
-                : !w.Devices[b.Device].Present ? "not present"
-                : w.Devices[b.Device].IsBound ? "already bound"
+                : !w.Device(b.Device).Present ? "not present"
+                : w.Device(b.Device).IsBound ? "already bound"
                 : !w.DriverRegistered[b.Driver] ? "driver not registered"
                 : !m.Drivers[b.Driver].Matches.Contains(b.Device) ? "driver does not match" : null,
-            HotAdd h => w.Devices[h.Device].Present ? "already present"
+            HotAdd h => w.Device(h.Device).Present ? "already present"
                 : m.Devices[h.Device].Pci?.IsVf == true ? "a VF: use sriov-enable"
-                : m.Devices[h.Device].PresentAtBoot && !w.Devices[h.Device].EverAdded ? "a boot device not yet added"
+                : m.Devices[h.Device].PresentAtBoot && !w.Device(h.Device).EverAdded ? "a boot device not yet added"
                 : !w.InitcallsDone ? "hotplug starts after boot"
                 : ParentMissing(w, h.Device),
             HotRemove h => m.Index.InstanceOfDevice[h.Device] is not null ? "an IOMMU's own device: its masters would lose it under them"
-                : w.Devices[h.Device].Present ? null : "not present",
-            FailNextProbe f => w.Devices[f.Device].PendingProbeErrno != 0 ? "a probe failure is already pending" : null,
-            FailNextAttach f => w.Devices[f.Device].PendingAttachFailure ? "an attach failure is already pending" : null,
+                : w.Device(h.Device).Present ? null : "not present",
+            FailNextProbe f => w.Device(f.Device).PendingProbeErrno != 0 ? "a probe failure is already pending" : null,
+            FailNextAttach f => w.Device(f.Device).PendingAttachFailure ? "an attach failure is already pending" : null,
             FailDomainAlloc f => w.Instances[f.Iommu].PendingDomainAllocFailure ? "already pending" : null,
             _ => null,
         };
@@ -69,7 +69,7 @@ public static partial class Kernel
     {
         var devices = w.Machine.Devices;
         for (int i = 0; i < devices.Length; i++)
-            if (devices[i].PresentAtBoot && !w.Devices[devices[i].Index].EverAdded)
+            if (devices[i].PresentAtBoot && !w.Device(devices[i].Index).EverAdded)
                 return true;
         return false;
     }
@@ -78,11 +78,11 @@ public static partial class Kernel
     {
         int n = 0;
         foreach (int v in w.Machine.Index.VirtualFunctions[pf])
-            if (!w.Devices[v].Present)
+            if (!w.Device(v).Present)
                 n++;
         return n;
     }
 
     private static string? ParentMissing(World w, int dev) =>
-        w.Machine.Devices[dev].Pci?.ParentBridge is int p && !w.Devices[p].Present ? "parent not present" : null;
+        w.Machine.Devices[dev].Pci?.ParentBridge is int p && !w.Device(p).Present ? "parent not present" : null;
 }

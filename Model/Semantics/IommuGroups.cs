@@ -17,23 +17,32 @@ public static partial class Kernel
         var existing = FindGroup(w, dev);
         var group = existing ?? NewGroup(ref w, inst);
         var instance = w.Instances[inst];
-        if (group.HasDomain && (!group.HoldsContext || w.Devices[dev].PendingAttachFailure))
+        var instances = w.Instances;
+        bool holdsContext = group.HoldsContext;
+        if (group.HasDomain && (!group.HoldsContext || w.Device(dev).PendingAttachFailure))
         {
             bool noContext = !group.HoldsContext && w.Machine.Iommus[inst].Contexts is int limit && instance.DomainsInUse >= limit;
-            if (w.Devices[dev].PendingAttachFailure || noContext)
+            if (w.Device(dev).PendingAttachFailure || noContext)
             {
-                w = w.WithDevice(dev, w.Devices[dev] with { PendingAttachFailure = false });
+                w = w.WithDevice(dev, w.Device(dev) with { PendingAttachFailure = false });
                 w = Log.DevWithPrefix(w, prefix, dev, w.Quiet ? "" : $"Failed to add to iommu group {group.Id}: {Errno.ENOSPC}");
                 return (w, false);
             }
-            w = w.WithInstance(inst, instance with { DomainsInUse = instance.DomainsInUse + 1 });
-            group = group with { HoldsContext = true };
+            instances = instances.SetItem(inst, instance with { DomainsInUse = instance.DomainsInUse + 1 });
+            holdsContext = true;
         }
-        group = group with { Members = group.Members.Add(dev) };
-        w = w with { Groups = w.Groups.SetItem(group.Id, group) };
-        w = w.WithDevice(dev, w.Devices[dev] with { Group = group.Id });
-        w = Log.Trace(w, new GroupAddTrace(dev, group.Id, inst));
-        return (Log.DevWithPrefix(w, prefix, dev, w.Quiet ? "" : $"Adding to iommu group {group.Id}"), true);
+        group = group with { HoldsContext = holdsContext, Members = group.Members.Add(dev) };
+        var (clock, log) = Log.DevWithPrefixAppended(w, prefix, dev, w.Quiet ? "" : $"Adding to iommu group {group.Id}");
+        w = w with
+        {
+            Instances = instances,
+            Groups = w.Groups.SetItem(group.Id, group),
+            DeviceChange = (dev, w.Device(dev) with { Group = group.Id }),
+            Trace = w.Trace.Add(new GroupAddTrace(dev, group.Id, inst)),
+            Clock = clock,
+            Log = log,
+        };
+        return (w, true);
     }
 
     /// <summary>pci_device_group(): the first group its search meets; platform and AMBA devices never share.</summary>
@@ -42,10 +51,22 @@ public static partial class Kernel
         if (w.Machine.Devices[dev].Pci is null)
             return null;
         bool walkDown = w.Variants.Groups == GroupsVariant.WalkDown;
-        foreach (int c in PciDeviceGroup.Candidates(w.Machine, dev, d => w.Devices[d].Present, walkDown))
-            if (c != dev && w.Devices[c].IsGrouped)
-                return w.Groups[w.Devices[c].Group];
-        return null;
+        // The walk up depends on the machine only (MachineIndex has it); then the rest of the search.
+        var walked = w.Machine.Index.PciWalk[dev];
+        foreach (int c in walked)
+            if (c != dev && w.Device(c).IsGrouped)
+                return w.Groups[w.Device(c).Group];
+        var search = new GroupedCandidate(w, dev);
+        int found = PciDeviceGroup.Find(w.Machine, walked[^1], walkDown, ref search);
+        return found >= 0 ? w.Groups[w.Device(found).Group] : null;
+    }
+
+    /// <summary>The rest of pci_device_group()'s search: over present devices, for one other than DEV that has a group.</summary>
+    private readonly struct GroupedCandidate(World w, int dev) : PciDeviceGroup.ISearch
+    {
+        public bool Present(int d) => w.Device(d).Present;
+
+        public bool Accepts(int candidate) => candidate != dev && w.Device(candidate).IsGrouped;
     }
 
     /// <summary>
@@ -72,7 +93,7 @@ public static partial class Kernel
     /// </summary>
     private static World IommuGroupRemoveDevice(World w, int dev)
     {
-        int id = w.Devices[dev].Group;
+        int id = w.Device(dev).Group;
         if (id == DeviceState.NoGroup)
             return w;
         if (!w.Instances[w.Groups[id].Instance].Registered)
@@ -80,11 +101,11 @@ public static partial class Kernel
         w = Log.Dev(w, dev, w.Quiet ? "" : $"Removing from iommu group {id}");
         var group = w.Groups[id];
         var members = group.Members.Remove(dev);
-        w = w.WithDevice(dev, w.Devices[dev] with { Group = DeviceState.NoGroup });
+        var ungrouped = (dev, w.Device(dev) with { Group = DeviceState.NoGroup });
         if (!members.IsEmpty)
-            return w with { Groups = w.Groups.SetItem(id, group with { Members = members }) };
+            return w with { DeviceChange = ungrouped, Groups = w.Groups.SetItem(id, group with { Members = members }) };
         if (group.HoldsContext)
             w = w.WithInstance(group.Instance, w.Instances[group.Instance] with { DomainsInUse = w.Instances[group.Instance].DomainsInUse - 1 });
-        return w with { Groups = w.Groups.Remove(id) };
+        return w with { DeviceChange = ungrouped, Groups = w.Groups.Remove(id) };
     }
 }

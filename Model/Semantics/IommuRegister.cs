@@ -20,7 +20,7 @@ public static partial class Kernel
             (w, int mapping) = NewMapping(w);
             w = w.WithInstance(inst, w.Instances[inst] with { SharedMapping = mapping });
             foreach (int dev in w.BusList.ToList())
-                if (w.Machine.Devices[dev].Iommu == inst && !w.Devices[dev].IsGrouped)
+                if (w.Machine.Devices[dev].Iommu == inst && !w.Device(dev).IsGrouped)
                     w = ArmIommuAttachDevice(w, dev, inst);
         }
         return w.Variants.Groups switch
@@ -66,7 +66,7 @@ public static partial class Kernel
             return w;
         var state = w.Instances[inst];
         var ops = new DmaOps(DmaOpsKind.ThirdParty, w.Machine.Iommus[inst].Driver!.Value, state.SharedMapping, inst, state.Generation);
-        return w.WithDevice(dev, w.Devices[dev] with { Ops = ops, ArchSetOps = false });
+        return w.WithDevice(dev, w.Device(dev) with { Ops = ops, ArchSetOps = false });
     }
 
     /// <summary>
@@ -79,7 +79,7 @@ public static partial class Kernel
         foreach (var bus in new[] { BusKind.Platform, BusKind.Pci, BusKind.Amba })
             foreach (int dev in w.BusList.Where(d => w.Machine.Devices[d].Bus == bus).ToList())
             {
-                var d = w.Devices[dev];
+                var d = w.Device(dev);
                 if (w.Machine.Devices[dev].Iommu != inst || d.IsGrouped || (d.IsBound && !d.HasFwspec))
                     continue;
                 (w, bool grouped) = IommuProbeDevice(WithFwspec(w, dev), dev, inst, bus.BusName());
@@ -92,10 +92,7 @@ public static partial class Kernel
     /// <summary>iommu_setup_dma_ops() from the probe path on an already-bound device: a second, unbalanced configure.</summary>
     private static World ReplayDmaOpsOnBoundDevice(World w, int dev)
     {
-        var before = w.Devices[dev].Ops;
-        w = ArchSetupDmaOps(w, dev, FallbackReason.None);
-        var d = w.Devices[dev];
-        return w.WithDevice(dev, d with { LiveConfigures = d.LiveConfigures + 1, ConfiguredOps = d.Ops, OpsBeforeConfigure = before });
+        return ArchSetupDmaOps(w, dev, FallbackReason.None);
     }
 
     /// <summary>
@@ -107,7 +104,7 @@ public static partial class Kernel
     {
         foreach (var bus in new[] { BusKind.Pci, BusKind.Amba, BusKind.Platform })
             foreach (int dev in w.BusList.Where(d => w.Machine.Devices[d].Bus == bus).ToList())
-                if (!w.Devices[dev].IsGrouped && w.Devices[dev].HasFwspec)
+                if (!w.Device(dev).IsGrouped && w.Device(dev).HasFwspec)
                     w = IommuProbeDevice(w, dev, inst, Log.Prefix(w, dev)).World;
         return w;
     }

@@ -43,8 +43,8 @@ public static partial class Kernel
             Bind b => BindStore(w, b.Device, b.Driver),
             HotAdd h => DeviceAdd(w, h.Device),
             HotRemove h => PciStopAndRemoveBusDevice(w, h.Device),
-            FailNextProbe f => w.WithDevice(f.Device, w.Devices[f.Device] with { PendingProbeErrno = f.Errno }),
-            FailNextAttach f => w.WithDevice(f.Device, w.Devices[f.Device] with { PendingAttachFailure = true }),
+            FailNextProbe f => w.WithDevice(f.Device, w.Device(f.Device) with { PendingProbeErrno = f.Errno }),
+            FailNextAttach f => w.WithDevice(f.Device, w.Device(f.Device) with { PendingAttachFailure = true }),
             FailDomainAlloc f => w.WithInstance(f.Iommu, w.Instances[f.Iommu] with { PendingDomainAllocFailure = true }),
             _ => throw new ArgumentOutOfRangeException(nameof(e), e, "unknown event"),
         };

@@ -22,10 +22,32 @@ internal static class Log
         return w with { Clock = now, Log = w.Log.Add(new LogLine(now, level, text, tag, device)) };
     }
 
+    /// <summary>
+    /// The clock and log of W with one more line (W's own when it is quiet), for a caller that
+    /// writes the line in the same copy of the world as its other changes:
+    /// <c>var (clock, log) = Log.Appended(w, ...); w = w with { ..., Clock = clock, Log = log };</c>
+    /// </summary>
+    public static (long Clock, BootLog Log) Appended(World w, LogLevel level, string text, LogTag tag = LogTag.None, int device = -1)
+    {
+        if (w.Quiet)
+            return (w.Clock, w.Log);
+        long now = w.Clock + 1;
+        return (now, w.Log.Add(new LogLine(now, level, text, tag, device)));
+    }
+
+    /// <summary><see cref="DevWithPrefix"/> as <see cref="Appended(World, LogLevel, string, LogTag, int)"/> makes a line.</summary>
+    public static (long Clock, BootLog Log) DevWithPrefixAppended(World w, string prefix, int dev, string message)
+    {
+        if (w.Quiet)
+            return (w.Clock, w.Log);
+        long now = w.Clock + 1;
+        return (now, w.Log.Add(new LogLine(now, LogLevel.Info, new DevText(prefix, w.Machine.Devices[dev].Name, message), LogTag.None, -1)));
+    }
+
     /// <summary>dev_driver_string(): the bound (or probing) driver's name, else the bus name.</summary>
     public static string Prefix(World w, int dev)
     {
-        int drv = w.Devices[dev].Driver;
+        int drv = w.Device(dev).Driver;
         return drv >= 0 ? w.Machine.Drivers[drv].Name : w.Machine.Devices[dev].Bus.BusName();
     }
 

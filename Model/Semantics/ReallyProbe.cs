@@ -21,7 +21,7 @@ public static partial class Kernel
             return (DeferProbe(w, dev), ProbeOutcome.WaitingForSupplier);
         }
 
-        w = w.WithDevice(dev, w.Devices[dev] with { Driver = drv });
+        w = w.WithDevice(dev, w.Device(dev) with { Driver = drv });
         (w, bool configured) = DmaConfigure(w, dev);
         if (!configured)
         {
@@ -33,7 +33,7 @@ public static partial class Kernel
 
         (int ret, bool injected) = DriverProbe(w, dev, drv);
         if (injected)
-            w = w.WithDevice(dev, w.Devices[dev] with { PendingProbeErrno = 0 });
+            w = w.WithDevice(dev, w.Device(dev) with { PendingProbeErrno = 0 });
         if (ret != 0)
         {
             w = DmaDeconfigure(w, dev);
@@ -46,12 +46,12 @@ public static partial class Kernel
     /// <summary>The driver's probe: an injected fault first, else its scripted behaviour.</summary>
     private static (int Ret, bool Injected) DriverProbe(World w, int dev, int drv)
     {
-        if (w.Devices[dev].PendingProbeErrno is var injected and not 0)
+        if (w.Device(dev).PendingProbeErrno is var injected and not 0)
             return (injected, true);
         return w.Machine.Drivers[drv].Probe switch
         {
             ProbeBehaviour.FailsWith f => (f.Errno, false),
-            ProbeBehaviour.DefersUntilBound d when !w.Devices[d.Supplier].IsBound => (Errno.EPROBE_DEFER, false),
+            ProbeBehaviour.DefersUntilBound d when !w.Device(d.Supplier).IsBound => (Errno.EPROBE_DEFER, false),
             _ => (0, false),
         };
     }
@@ -63,18 +63,20 @@ public static partial class Kernel
     private static World ProbeFailed(World w, int dev, int drv, int ret, bool injected)
     {
         var m = w.Machine;
-        w = w.WithDevice(dev, w.Devices[dev] with { Driver = DeviceState.NoDriver });
         string drvName = m.Drivers[drv].Name, devName = m.Devices[dev].Name;
         if (ret == Errno.EPROBE_DEFER)
         {
-            w = Log.Dev(w, dev, w.Quiet ? "" : $"Driver {drvName} requests probe deferral", LogLevel.Debug, LogTag.ProbeDeferred);
-            return DeferProbe(w, dev);
+            // dev->driver = NULL and the deferral in one change: the line reads only the driver (the bus name prefix).
+            w = DeferProbe(w, dev);
+            return Log.Dev(w, dev, w.Quiet ? "" : $"Driver {drvName} requests probe deferral", LogLevel.Debug, LogTag.ProbeDeferred);
         }
+        w = w.WithDevice(dev, w.Device(dev) with { Driver = DeviceState.NoDriver });
         w = ret is Errno.ENODEV or Errno.ENXIO
             ? Log.Debug(w, w.Quiet ? "" : $"{drvName}: probe of {devName} rejects match {ret}")
             : Log.Line(w, LogLevel.Info, w.Quiet ? "" : $"{drvName}: probe of {devName} failed with error {ret}");
-        return w.WithDevice(dev, w.Devices[dev] with { Status = ProbeStatus.Failed, InjectedFailure = injected }) with
+        return w with
         {
+            DeviceChange = (dev, w.Device(dev) with { Status = ProbeStatus.Failed, InjectedFailure = injected }),
             DeferredPending = w.DeferredPending.Remove(dev),
         };
     }
@@ -82,8 +84,10 @@ public static partial class Kernel
     /// <summary>Mirrors driver_deferred_probe_add(): to the end of the pending list, once.</summary>
     private static World DeferProbe(World w, int dev)
     {
-        w = w.WithDevice(dev, w.Devices[dev] with { Status = ProbeStatus.Deferred, Driver = DeviceState.NoDriver });
-        return w.DeferredPending.Contains(dev) ? w : w with { DeferredPending = w.DeferredPending.Add(dev) };
+        var deferred = w.Device(dev) with { Status = ProbeStatus.Deferred, Driver = DeviceState.NoDriver };
+        return w.DeferredPending.Contains(dev)
+            ? w.WithDevice(dev, deferred)
+            : w with { DeviceChange = (dev, deferred), DeferredPending = w.DeferredPending.Add(dev) };
     }
 
     /// <summary>
@@ -93,15 +97,24 @@ public static partial class Kernel
     private static World DriverBound(World w, int dev, int drv)
     {
         var m = w.Machine;
-        w = w.WithDevice(dev, w.Devices[dev] with { Status = ProbeStatus.Bound, Driver = drv, InjectedFailure = false, Detached = false }) with
+        var bound = w.Device(dev) with { Status = ProbeStatus.Bound, Driver = drv, InjectedFailure = false, Detached = false };
+        int? registers = m.Index.InstanceOfDevice[dev] is int inst && m.Iommus[inst].Driver == drv ? inst : null;
+        // The change, the line and (unless an IOMMU registers after them) the trigger in one copy
+        // of the world: the line touches only the clock and the log.
+        bool trigger = registers is null && w.DeferredProbeEnabled;
+        var (clock, log) = Log.Appended(w, LogLevel.Debug, w.Quiet ? "" : $"bus: '{m.Devices[dev].Bus.BusName()}': really_probe: bound device {m.Devices[dev].Name} to driver {m.Drivers[drv].Name}", LogTag.Bound, dev);
+        w = w with
         {
-            DeferredPending = w.DeferredPending.Remove(dev),
-            DeferredActive = w.DeferredActive.Remove(dev),
+            DeviceChange = (dev, bound),
+            DeferredPending = trigger ? [] : w.DeferredPending.Remove(dev),
+            DeferredActive = trigger ? w.DeferredActive.Remove(dev).AddRange(w.DeferredPending.Remove(dev)) : w.DeferredActive.Remove(dev),
+            WorkQueued = w.WorkQueued || trigger,
+            Clock = clock,
+            Log = log,
         };
-        w = Log.Line(w, LogLevel.Debug, w.Quiet ? "" : $"bus: '{m.Devices[dev].Bus.BusName()}': really_probe: bound device {m.Devices[dev].Name} to driver {m.Drivers[drv].Name}", LogTag.Bound, dev);
-        if (m.Index.InstanceOfDevice[dev] is int inst && m.Iommus[inst].Driver == drv)
-            w = IommuDeviceRegister(w, inst);
-        return DriverDeferredProbeTrigger(w);
+        if (registers is int r)
+            w = IommuDeviceRegister(w, r);
+        return trigger ? w : DriverDeferredProbeTrigger(w);
     }
 
     /// <summary>
@@ -113,10 +126,10 @@ public static partial class Kernel
     {
         var spec = w.Machine.Devices[dev];
         if (w.Variants.Groups == GroupsVariant.ParentLink && spec.Pci?.ParentBridge is int parent
-            && !w.Devices[parent].IsBound)
+            && !w.Device(parent).IsBound)
             return parent;
         if (w.Variants.FwDevlink && spec.Bus != BusKind.Pci && spec.Firmware == Firmware.Dt
-            && spec.Iommu is int inst && w.Machine.Iommus[inst].Device is int supplier && !w.Devices[supplier].IsBound)
+            && spec.Iommu is int inst && w.Machine.Iommus[inst].Device is int supplier && !w.Device(supplier).IsBound)
             return supplier;
         return null;
     }

@@ -19,10 +19,39 @@ public sealed class MachineIndex
     /// <summary>Built-in drivers in (initcall level, link order) order.</summary>
     public ImmutableArray<int> BuiltinOrder { get; }
     /// <summary>
-    /// Per device, its state before anything happened: one object per device, shared by every
-    /// world of the machine, so a device no event touched is the same object in all of them.
+    /// Per device, <see cref="DeviceState.Initial"/>, made when first read and shared by every world
+    /// of the machine (states are immutable), so a device no event touched is usually the same
+    /// object in all of them (the fingerprint's fast path; it compares values otherwise).
     /// </summary>
-    public ImmutableArray<DeviceState> InitialDevices { get; }
+    public ImmutableArray<DeviceState> InitialDevices
+    {
+        get
+        {
+            var initial = _initialDevices;
+            if (initial.IsDefault)
+                _initialDevices = initial = [.. _machine.Devices.Select(DeviceState.Initial)];
+            return initial;
+        }
+    }
+    /// <summary>
+    /// Per PCI device, the first two steps of pci_device_group()'s search
+    /// (<see cref="Topology.PciDeviceGroup.Walk"/>): the devices visited, in order, the last being
+    /// the top the rest of the search starts from. Empty for other devices.
+    /// </summary>
+    public ImmutableArray<ImmutableArray<int>> PciWalk
+    {
+        get
+        {
+            var walks = _pciWalk;
+            if (walks.IsDefault)
+                _pciWalk = walks = [.. _machine.Devices.Select(d => d.Pci is null ? ImmutableArray<int>.Empty : [.. Topology.PciDeviceGroup.Walk(_machine, d.Index).Visited])];
+            return walks;
+        }
+    }
+
+    private readonly Machine _machine;
+    [DerivedCache] private ImmutableArray<DeviceState> _initialDevices;
+    [DerivedCache] private ImmutableArray<ImmutableArray<int>> _pciWalk;
 
     public MachineIndex(Machine m)
     {
@@ -40,7 +69,7 @@ public sealed class MachineIndex
         BuiltinOrder = m.Drivers.Where(d => d.Arrival.Builtin)
             .OrderBy(d => d.Arrival.Level).ThenBy(d => d.Arrival.LinkOrder).ThenBy(d => d.Index)
             .Select(d => d.Index).ToImmutableArray();
-        InitialDevices = [.. m.Devices.Select(DeviceState.Initial)];
+        _machine = m;
     }
 
     /// <summary>Per device, the values paired with it, in the order the pairs come.</summary>

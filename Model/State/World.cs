@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 
 namespace Checker.Model.State;
 
@@ -22,7 +23,7 @@ public sealed record World(
     ImmutableHashSet<int> LiveMappings,
     int NextMapping,
     long Clock,
-    ImmutableList<LogLine> Log,
+    BootLog Log,
     ImmutableArray<TraceEntry> Trace)
 {
     /// <summary>The state before anything happened: nothing added, nothing registered, clock at zero.</summary>
@@ -42,7 +43,7 @@ public sealed record World(
         ImmutableHashSet<int>.Empty,
         NextMapping: 0,
         Clock: 0,
-        ImmutableList<LogLine>.Empty,
+        BootLog.Empty,
         ImmutableArray<TraceEntry>.Empty);
 
     public Variants Variants => Machine.Variants;
@@ -58,9 +59,112 @@ public sealed record World(
     /// <summary>Quiescence (spec section 3): no deferred work is queued (the caller knows whether its script is done).</summary>
     public bool Quiescent => !WorkQueued;
 
-    public DeviceState Device(int d) => Devices[d];
+    private readonly ImmutableArray<DeviceState> _devices = Devices;
 
-    public World WithDevice(int d, DeviceState s) => this with { Devices = Devices.SetItem(d, s) };
+    /// <summary>
+    /// Set by <see cref="WithDevice"/>: the last few device changes, over the array they apply to,
+    /// so that a step changing devices copies the array once, when it is read whole.
+    /// </summary>
+    private readonly DeviceOverlay? _overlay;
+
+    private DeviceOverlay? Overlay
+    {
+        get => _overlay;
+        init => _overlay = value;
+    }
+
+    /// <summary>Per device (indexed like the machine's), its state.</summary>
+    public ImmutableArray<DeviceState> Devices
+    {
+        get => _overlay is null ? _devices : _overlay.Merged;
+        init
+        {
+            _devices = value;
+            _overlay = null;
+        }
+    }
+
+    public DeviceState Device(int d)
+    {
+        for (var o = _overlay; o is not null; o = o.Parent)
+            if (o.Index == d)
+                return o.State;
+        return _overlay is null ? _devices[d] : _overlay.Base[d];
+    }
+
+    public World WithDevice(int d, DeviceState s) => this with { Overlay = NewOverlay(d, s) };
+
+    /// <summary>
+    /// <see cref="WithDevice"/> as part of a larger <c>with</c>, so that a change to one device and
+    /// to other fields makes one copy of the world: <c>w with { DeviceChange = (d, s), BusList = ... }</c>.
+    /// </summary>
+    internal (int Device, DeviceState State) DeviceChange
+    {
+        init => _overlay = NewOverlay(value.Device, value.State);
+    }
+
+    /// <summary>
+    /// The overlay with device D changed to S: the last change replaced when it was to D, else
+    /// one more change on top, up to <see cref="DeviceOverlay.MaxDepth"/> before the array is copied.
+    /// </summary>
+    private DeviceOverlay NewOverlay(int d, DeviceState s)
+    {
+        var o = _overlay;
+        if (o is null)
+            return new DeviceOverlay(_devices, null, d, s);
+        if (o.Index == d)
+            return new DeviceOverlay(o.Base, o.Parent, d, s);
+        if (o.Depth < DeviceOverlay.MaxDepth)
+            return new DeviceOverlay(o.Base, o, d, s);
+        return new DeviceOverlay(o.Merged, null, d, s);
+    }
 
     public World WithInstance(int i, InstanceState s) => this with { Instances = Instances.SetItem(i, s) };
+}
+
+/// <summary>
+/// Devices BASE with the changes of PARENT, then device INDEX's state replaced by STATE; the
+/// whole array made when first read.
+/// </summary>
+internal sealed class DeviceOverlay
+{
+    public const int MaxDepth = 8;
+
+    public readonly ImmutableArray<DeviceState> Base;
+    public readonly DeviceOverlay? Parent;
+    public readonly int Index;
+    public readonly DeviceState State;
+    public readonly int Depth;
+    [DerivedCache] private ImmutableArray<DeviceState> _merged;
+
+    public DeviceOverlay(ImmutableArray<DeviceState> @base, DeviceOverlay? parent, int index, DeviceState state)
+    {
+        Base = @base;
+        Parent = parent;
+        Index = index;
+        State = state;
+        Depth = parent is null ? 1 : parent.Depth + 1;
+    }
+
+    public ImmutableArray<DeviceState> Merged
+    {
+        get
+        {
+            var merged = _merged;
+            if (merged.IsDefault)
+            {
+                var array = Base.ToArray();
+                Apply(array);
+                _merged = merged = ImmutableCollectionsMarshal.AsImmutableArray(array);
+            }
+            return merged;
+        }
+    }
+
+    /// <summary>The changes in the order they were made, so that the last one to a device wins.</summary>
+    private void Apply(DeviceState[] array)
+    {
+        Parent?.Apply(array);
+        array[Index] = State;
+    }
 }

@@ -102,4 +102,78 @@ public static class PciDeviceGroup
                 yield return d;
         }
     }
+
+    /// <summary>What <see cref="Find"/> asks of its caller: which devices are present, and which candidate ends the search.</summary>
+    public interface ISearch
+    {
+        bool Present(int dev);
+
+        bool Accepts(int candidate);
+    }
+
+    /// <summary>
+    /// The first of <see cref="Candidates"/> after the devices <see cref="Walk"/> visits (TOP the
+    /// last of them) that SEARCH accepts, or -1: the same search, made eagerly and without
+    /// allocating, for the hot path (dma_configure). The test suite checks that it meets the
+    /// candidates in the same order.
+    /// </summary>
+    public static int Find<T>(Machine m, int top, bool walkDown, ref T search) where T : struct, ISearch
+    {
+        if (walkDown)
+            foreach (var d in m.Devices)
+                if (d.Pci is not null && d.Index != top && search.Present(d.Index) && !Acs.Enabled(d)
+                    && IsBelow(m, d.Index, top) && search.Accepts(d.Index))
+                    return d.Index;
+        Span<bool> seen = m.Devices.Length <= 512 ? stackalloc bool[m.Devices.Length] : new bool[m.Devices.Length];
+        int found = FindInAliasGroup(m, top, ref search, seen);
+        return found >= 0 ? found : FindInFunctionAliasGroup(m, top, ref search, seen);
+    }
+
+    private static bool IsBelow(Machine m, int dev, int top)
+    {
+        for (int? p = m.Devices[dev].Pci?.ParentBridge; p is int cur; p = m.Devices[cur].Pci!.ParentBridge)
+            if (cur == top)
+                return true;
+        return false;
+    }
+
+    /// <summary><see cref="AliasGroup"/>, stopping at the first device SEARCH accepts.</summary>
+    private static int FindInAliasGroup<T>(Machine m, int pdev, ref T search, Span<bool> seen) where T : struct, ISearch
+    {
+        if (seen[pdev])
+            return -1;
+        seen[pdev] = true;
+        if (search.Accepts(pdev))
+            return pdev;
+        var self = m.Devices[pdev];
+        foreach (var tmp in m.Devices)
+        {
+            if (tmp.Index == pdev || tmp.Pci is null || !search.Present(tmp.Index) || !PciBus.AreDmaAliases(self, tmp))
+                continue;
+            int found = FindInAliasGroup(m, tmp.Index, ref search, seen);
+            if (found < 0)
+                found = FindInFunctionAliasGroup(m, tmp.Index, ref search, seen);
+            if (found >= 0)
+                return found;
+        }
+        return -1;
+    }
+
+    /// <summary><see cref="FunctionAliasGroup"/>, stopping at the first device SEARCH accepts.</summary>
+    private static int FindInFunctionAliasGroup<T>(Machine m, int pdev, ref T search, Span<bool> seen) where T : struct, ISearch
+    {
+        var self = m.Devices[pdev];
+        if (!self.Pci!.Multifunction || Acs.Enabled(self))
+            return -1;
+        foreach (var tmp in m.Devices)
+        {
+            if (tmp.Index == pdev || tmp.Pci is null || !search.Present(tmp.Index) || !PciBus.SameBus(self, tmp)
+                || tmp.Pci.Slot != self.Pci.Slot || tmp.Pci.IsVf || Acs.Enabled(tmp))
+                continue;
+            int found = FindInAliasGroup(m, tmp.Index, ref search, seen);
+            if (found >= 0)
+                return found;
+        }
+        return -1;
+    }
 }

@@ -62,7 +62,7 @@ public static class Successors
     /// The world as the explorer keeps it: no log or trace, which no later step reads, and quiet
     /// (<see cref="World.Quiet"/>), so the steps out of it format no log text either.
     /// </summary>
-    public static World Stored(World w) => w.Quiet && w.Log.IsEmpty && w.Trace.IsEmpty ? w : w with { Log = ImmutableList<LogLine>.Empty, Trace = [], Quiet = true };
+    public static World Stored(World w) => w.Quiet && w.Log.IsEmpty && w.Trace.IsEmpty ? w : w with { Log = BootLog.Empty, Trace = [], Quiet = true };
 
     /// <summary>Per-thread list of a state's candidate events (Expand does not nest).</summary>
     private static class Scratch
