@@ -92,6 +92,19 @@ public sealed record World(
         return _overlay is null ? _devices[d] : _overlay.Base[d];
     }
 
+    /// <summary>
+    /// Writes every device's state into INTO (at least as long as the machine's device list)
+    /// without building the merged array that <see cref="Devices"/> keeps: for readers that look
+    /// at every device of many worlds once each (the explorer's fingerprint and event lists).
+    /// </summary>
+    public void CopyDevicesTo(Span<DeviceState> into)
+    {
+        if (_overlay is null)
+            _devices.AsSpan().CopyTo(into);
+        else
+            _overlay.CopyTo(into);
+    }
+
     public World WithDevice(int d, DeviceState s) => this with { Overlay = NewOverlay(d, s) };
 
     /// <summary>
@@ -161,8 +174,19 @@ internal sealed class DeviceOverlay
         }
     }
 
+    public void CopyTo(Span<DeviceState> into)
+    {
+        if (!_merged.IsDefault)
+        {
+            _merged.AsSpan().CopyTo(into);
+            return;
+        }
+        Base.AsSpan().CopyTo(into);
+        Apply(into);
+    }
+
     /// <summary>The changes in the order they were made, so that the last one to a device wins.</summary>
-    private void Apply(DeviceState[] array)
+    private void Apply(Span<DeviceState> array)
     {
         Parent?.Apply(array);
         array[Index] = State;

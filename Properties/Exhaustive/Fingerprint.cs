@@ -40,6 +40,7 @@ public static class Fingerprint
         public int[] IdOfLabel = new int[64];
         public int[] GroupLabel = new int[64];
         public int[] MappingLabel = new int[64];
+        public DeviceState[] Devices = new DeviceState[64];
 
         public static Scratch Current => _current ??= new Scratch();
 
@@ -84,7 +85,7 @@ public static class Fingerprint
     public static ulong OfText(string text) => XxHash3.HashToUInt64(System.Text.Encoding.UTF8.GetBytes(text));
 
     private static int MaxSize(World w, int members) =>
-         64 + w.Devices.Length * 96 + w.Instances.Length * 24 + w.DriverRegistered.Length
+         64 + w.Machine.Devices.Length * 96 + w.Instances.Length * 24 + w.DriverRegistered.Length
             + 4 * (w.RegisteredDrivers.Length + w.BusList.Length + w.DeferredPending.Length + w.DeferredActive.Length)
             + w.Groups.Count * 24 + members * 4;
 
@@ -101,9 +102,11 @@ public static class Fingerprint
         e.Flags(w.DeferredProbeEnabled, w.InitcallsDone, w.WorkQueued);
         bool anyLive = !w.LiveMappings.IsEmpty;
         var initial = w.Machine.Index.InitialDevices;
-        for (int d = 0; d < w.Devices.Length; d++)
+        var devices = Scratch.Sized(ref scratch.Devices, initial.Length);
+        w.CopyDevicesTo(devices);
+        for (int d = 0; d < devices.Length; d++)
         {
-            var s = w.Devices[d];
+            var s = devices[d];
             // A device in its initial state (most of them, early in a boot) is one byte; it has
             // no group or mapping, so it takes no label either way.
             if (ReferenceEquals(s, initial[d]) || s.Equals(initial[d]))

@@ -53,15 +53,22 @@ public static class EventGen
         return candidates.MoveToImmutable();
     }
 
+    /// <summary>Per-thread room for a world's devices, read once each by <see cref="Collect"/>.</summary>
+    [ThreadStatic] private static DeviceState[]? _devices;
+
     /// <summary>Appends W's candidate events to INTO in the fixed order, leaving out the kinds WEIGHTS gives 0 (none if null).</summary>
     private static void Collect(World w, int[]? weights, List<(EventKind, Event)> into)
     {
         var m = w.Machine;
         bool On(EventKind k) => weights is null || weights[(int)k] > 0;
+        if (_devices is null || _devices.Length < m.Devices.Length)
+            _devices = new DeviceState[m.Devices.Length];
+        var devices = _devices;
+        w.CopyDevicesTo(devices);
         foreach (var d in m.Devices)
         {
             int i = d.Index;
-            var s = w.Devices[i];
+            var s = devices[i];
             if (d.PresentAtBoot && !s.EverAdded)
             {
                 if (On(EventKind.Add))
