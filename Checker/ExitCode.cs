@@ -11,6 +11,8 @@ public enum ExitCode
     BadInput = 2,
     /// <summary>The checker itself failed.</summary>
     InternalError = 3,
+    /// <summary>No counterexample, but the run was stopped (time budget, depth bound, Ctrl-C) before it tried everything asked.</summary>
+    Incomplete = 4,
 }
 
 /// <summary>Bad input found while preparing a command: reported on stderr with exit code 2.</summary>

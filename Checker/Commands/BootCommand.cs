@@ -12,6 +12,7 @@ public static class BootCommand
     {
         var scenario = CommonOptions.Scenario();
         var variant = CommonOptions.Variant();
+        var kernel = CommonOptions.Kernel();
         var json = new Option<bool>("--json") { Description = "Print a JSON object (bootLog, groups, violations) instead of text" };
         var verbose = new Option<bool>("--verbose") { Description = "Also print debug-level lines (probe deferral, bound, the boot's own steps)" };
         var command = new Command("boot",
@@ -19,12 +20,12 @@ public static class BootCommand
             + "(driver, dma_ops, how often its probe was deferred). "
             + "Any invariant broken on the way is reported after the log and makes the exit code 1.\n" + Cli.ExitCodesHelp)
         {
-            scenario, variant, json, verbose,
+            scenario, kernel, variant, json, verbose,
         };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(scenario)!;
-            var machine = CommonOptions.LoadScenario(path, parse.GetValue(variant));
+            var machine = CommonOptions.LoadScenario(path, parse.GetValue(variant), parse.GetValue(kernel));
             var run = Runner.RunScript(machine, Catalogue.All);
             bool isVerbose = parse.GetValue(verbose);
             stdout.Write(parse.GetValue(json) ? Json(path, run, isVerbose) : Text(run, isVerbose));

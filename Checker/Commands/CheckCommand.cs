@@ -18,6 +18,7 @@ public static class CheckCommand
         var scenario = CommonOptions.Scenario();
         var property = CommonOptions.Property();
         var variant = CommonOptions.Variant();
+        var kernel = CommonOptions.Kernel();
         var seed = new Option<ulong>("--seed") { Description = "Seed of the orderings (default 1); the same seed gives the same output", DefaultValueFactory = _ => DefaultSeed };
         var maxTests = new Option<int>("--max-tests") { Description = $"Orderings to try (default {CheckOptions.DefaultMaxTests}); ordering 0 is the scenario's own script", DefaultValueFactory = _ => CheckOptions.DefaultMaxTests };
         var budget = new Option<double?>("--time-budget") { Description = "Stop after this many seconds even if fewer orderings were tried (the count then depends on speed)" };
@@ -35,12 +36,12 @@ public static class CheckCommand
             + "On a violation, shrink it to a 1-minimal event sequence and machine and print it as a boot log with the "
             + "command that replays it.\n" + Cli.ExitCodesHelp)
         {
-            scenario, property, variant, seed, maxTests, budget, json, junit, faults, weight,
+            scenario, kernel, property, variant, seed, maxTests, budget, json, junit, faults, weight,
         };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(scenario)!;
-            var machine = CommonOptions.LoadScenario(path, parse.GetValue(variant));
+            var machine = CommonOptions.LoadScenario(path, parse.GetValue(variant), parse.GetValue(kernel));
             var invariants = CommonOptions.SelectInvariants(parse.GetValue(property));
             int max = parse.GetValue(maxTests);
             if (max is < 1 or > 100_000_000)

@@ -18,14 +18,23 @@ public static class CommonOptions
         Arity = ArgumentArity.ZeroOrMore,
     };
 
+    public static Option<string?> Kernel() => new("--kernel")
+    {
+        Description = "Kernel era whose rules the run follows, overriding the scenario's kernel.version: "
+            + string.Join(" or ", KernelEras.All.Select(e => e.Version)) + " (spec section 9 in docs/model.md); variants stay overrides on top of it",
+    };
+
     public static Option<string[]> Property() => new("--property")
     {
         Description = "Invariant to check, repeatable (default: all): " + string.Join(", ", Catalogue.Names),
         Arity = ArgumentArity.ZeroOrMore,
     };
 
-    /// <summary>Reads and validates the scenario file, then applies --variant overrides on top of its kernel.variants.</summary>
-    public static Machine LoadScenario(string path, IEnumerable<string>? variants)
+    /// <summary>
+    /// Reads and validates the scenario file, moves it to the --kernel era when one is given, then
+    /// applies --variant overrides on top of its kernel.variants.
+    /// </summary>
+    public static Machine LoadScenario(string path, IEnumerable<string>? variants, string? kernel = null)
     {
         string text;
         try
@@ -45,7 +54,10 @@ public static class CommonOptions
         {
             throw new UsageException(e.Error.ToString());
         }
-        return machine with { Variants = ApplyVariants(machine.Variants, variants ?? []) };
+        var v = machine.Variants;
+        if (kernel is not null)
+            v = v.WithEra(KernelEras.Parse(kernel) ?? throw new UsageException($"--kernel {kernel}: {KernelEras.UnknownMessage(kernel)}"));
+        return machine with { Variants = ApplyVariants(v, variants ?? []) };
     }
 
     public static Variants ApplyVariants(Variants v, IEnumerable<string> pairs)

@@ -19,6 +19,7 @@ public static class ExploreCommand
         var scenario = CommonOptions.Scenario();
         var property = CommonOptions.Property();
         var variant = CommonOptions.Variant();
+        var kernel = CommonOptions.Kernel();
         var strategy = new Option<string>("--strategy") { Description = "bfs (default: shortest counterexamples), dfs, or random walks", DefaultValueFactory = _ => "bfs" };
         var depth = new Option<int>("--depth") { Description = $"Longest event sequence explored (default {ExploreOptions.DefaultMaxDepth})", DefaultValueFactory = _ => ExploreOptions.DefaultMaxDepth };
         var budget = new Option<double?>("--time-budget") { Description = "Stop after this many seconds (the counts then depend on speed)" };
@@ -34,12 +35,12 @@ public static class ExploreCommand
             + "64-bit fingerprint of their canonical encoding. bfs finds the shortest counterexample of each property. "
             + "Every counterexample is shrunk and printed like check's.\n" + Cli.ExitCodesHelp)
         {
-            scenario, property, variant, strategy, depth, budget, shard, corpus, json, junit, faults, seed, por,
+            scenario, kernel, property, variant, strategy, depth, budget, shard, corpus, json, junit, faults, seed, por,
         };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(scenario)!;
-            var machine = CommonOptions.LoadScenario(path, parse.GetValue(variant));
+            var machine = CommonOptions.LoadScenario(path, parse.GetValue(variant), parse.GetValue(kernel));
             var invariants = CommonOptions.SelectInvariants(parse.GetValue(property));
             int maxDepth = parse.GetValue(depth);
             if (maxDepth is < 1 or > 10_000)

@@ -13,6 +13,7 @@ public static class ValidateCommand
     {
         var scenario = CommonOptions.Scenario();
         var variant = CommonOptions.Variant();
+        var kernel = CommonOptions.Kernel();
         var dmesg = new Option<string?>("--dmesg") { Description = "Real dmesg: its 'Adding to iommu group' lines are compared in order, prefixes and ids (times ignored)" };
         var groups = new Option<string?>("--iommu-groups") { Description = "`find /sys/kernel/iommu_groups/ -type l` output: the real groups, compared with ids" };
         var partitionOnly = new Option<bool>("--partition-only") { Description = "Compare only which devices share a group, not the group ids" };
@@ -20,7 +21,7 @@ public static class ValidateCommand
             "Run the scenario's script and compare the model's IOMMU groups with a real machine's. "
             + "Prints a side-by-side diff and a verdict: exit 0 when they agree, 1 when they differ.\n" + Cli.ExitCodesHelp)
         {
-            scenario, variant, dmesg, groups, partitionOnly,
+            scenario, kernel, variant, dmesg, groups, partitionOnly,
         };
         command.SetAction(parse =>
         {
@@ -28,7 +29,7 @@ public static class ValidateCommand
             var groupsPath = parse.GetValue(groups);
             if ((dmesgPath is null) == (groupsPath is null))
                 throw new UsageException("validate: give exactly one of --dmesg FILE or --iommu-groups FILE");
-            var machine = CommonOptions.LoadScenario(parse.GetValue(scenario)!, parse.GetValue(variant));
+            var machine = CommonOptions.LoadScenario(parse.GetValue(scenario)!, parse.GetValue(variant), parse.GetValue(kernel));
             var real = dmesgPath is null ? null : DumpFiles.Parse(dmesgPath, DmesgLog.Parse);
             var realGroups = groupsPath is null ? real!.FinalGroups() : DumpFiles.Parse(groupsPath, IommuGroupsListing.Parse);
             if (real is not null && real.GroupLines.IsEmpty)

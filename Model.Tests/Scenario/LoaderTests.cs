@@ -36,13 +36,13 @@ public class LoaderTests
     }
 
     [Theory]
-    [InlineData("on", true)]
-    [InlineData("off", false)]
-    [InlineData("\"on\"", true)]
-    [InlineData("true", true)]
-    [InlineData("false", false)]
-    [InlineData("On", true)]
-    public void Fw_devlink_accepts_bare_yaml_booleans(string value, bool expected)
+    [InlineData("on", FwDevlinkVariant.On)]
+    [InlineData("off", FwDevlinkVariant.Off)]
+    [InlineData("\"on\"", FwDevlinkVariant.On)]
+    [InlineData("true", FwDevlinkVariant.On)]
+    [InlineData("false", FwDevlinkVariant.Off)]
+    [InlineData("On", FwDevlinkVariant.On)]
+    public void Fw_devlink_accepts_bare_yaml_booleans(string value, FwDevlinkVariant expected)
     {
         var m = Load(Join(["kernel:", "  arch: arm64", "  variants:", $"    fw-devlink: {value}", .. Valid[2..]]));
         Assert.Equal(expected, m.Variants.FwDevlink);

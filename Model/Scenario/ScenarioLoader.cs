@@ -14,7 +14,7 @@ public static class ScenarioLoader
 {
     private static readonly ImmutableArray<string> TopFields =
         ["name", "description", "kernel", "iommus", "host-bridges", "devices", "drivers", "script"];
-    private static readonly ImmutableArray<string> KernelFields = ["arch", "variants"];
+    private static readonly ImmutableArray<string> KernelFields = ["arch", "version", "variants"];
     private static readonly IReadOnlyList<(string, Arch)> ArchWords = [("arm64", Arch.Arm64), ("arm", Arch.Arm), ("x86", Arch.X86)];
 
     /// <summary>Parses and validates YAMLTEXT; throws <see cref="ScenarioException"/> on the first problem found.</summary>
@@ -51,6 +51,9 @@ public static class ScenarioLoader
     {
         var arch = kernel.RequiredChoice("arch", ArchWords);
         var variants = Variants.Default;
+        if (kernel.String("version") is { } version)
+            variants = Variants.ForEra(KernelEras.Parse(version)
+                ?? throw kernel.File.Error(kernel.LineOf("version"), kernel.PathOf("version"), KernelEras.UnknownMessage(version)));
         if (kernel.Get("variants") is not { } node || Scalars.IsNull(node))
             return (arch, variants);
         var path = kernel.PathOf("variants");

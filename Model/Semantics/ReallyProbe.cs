@@ -128,7 +128,7 @@ public static partial class Kernel
         if (w.Variants.Groups == GroupsVariant.ParentLink && spec.Pci?.ParentBridge is int parent
             && !w.Device(parent).IsBound)
             return parent;
-        if (w.Variants.FwDevlink && spec.Bus != BusKind.Pci && spec.Firmware == Firmware.Dt
+        if (w.Variants.FwDevlink is FwDevlinkVariant.On or FwDevlinkVariant.Strict && spec.Bus != BusKind.Pci && spec.Firmware == Firmware.Dt
             && spec.Iommu is int inst && w.Machine.Iommus[inst].Device is int supplier && !w.Device(supplier).IsBound)
             return supplier;
         return null;

@@ -11,6 +11,15 @@ public readonly record struct SourceLine(int Line)
 /// <summary>A DT `dma-ranges` window: bus address and size.</summary>
 public sealed record DmaRange(ulong Base, ulong Size);
 
+/// <summary>
+/// What the kernel's PCI quirk tables match a function on, as a real machine's dump gives it;
+/// null where the dump does not say. <see cref="Class"/> is `dev->class` (base class, subclass and
+/// programming interface, 24 bits; prog-if 0 when the dump has none). <see cref="AcsCapability"/>
+/// is whether the function has an ACS extended capability at all, a separate fact from which ACS
+/// flags are in effect (`pci_acs_flags_enabled` counts flags missing from ACSCap as in effect).
+/// </summary>
+public sealed record PciIds(int? Vendor, int? Device, int? Class, bool? AcsCapability);
+
 /// <summary>PCI-only facts of a device: its place in the tree and its isolation.</summary>
 public sealed record PciInfo(
     int Domain,
@@ -22,7 +31,8 @@ public sealed record PciInfo(
     AcsFlags Acs,
     bool AcsQuirk,
     ImmutableArray<int> DmaAliasOf,
-    int? PhysFn)
+    int? PhysFn,
+    PciIds? Ids = null)
 {
     public int Slot => Devfn >> 3;
     public int Function => Devfn & 7;

@@ -5,20 +5,49 @@ public enum TeardownVariant { Keep, ClearAlways, ClearOwned }
 public enum MaskVariant { MaskPlusOne, MaskMax }
 public enum FallbackVariant { KeepCoherent, DefaultOps }
 public enum UnloadVariant { Unguarded, ModuleRef }
+/// <summary>fw_devlink's modes (the `fw_devlink=` boot parameter of drivers/base/core.c).</summary>
+public enum FwDevlinkVariant { Off, Permissive, On, Strict }
 
 /// <summary>
-/// The policy variants of spec section 6. The defaults are the code the background threads
-/// review (so the bugs they report are found with no flags); every fix is a non-default value.
+/// The kernel era and the policy variants of spec sections 6 and 9. The era decides every rule
+/// that is not a variant and the variants' defaults (<see cref="ForEra"/>); a variant is an
+/// override on top of its era. The 5.3 defaults are the code the background threads review (so
+/// the bugs they report are found with no flags); every fix is a non-default value.
 /// </summary>
 public sealed record Variants(
     GroupsVariant Groups = GroupsVariant.ProbeTime,
     TeardownVariant Teardown = TeardownVariant.Keep,
     MaskVariant Mask = MaskVariant.MaskPlusOne,
     FallbackVariant Fallback = FallbackVariant.KeepCoherent,
-    bool FwDevlink = false,
-    UnloadVariant Unload = UnloadVariant.Unguarded)
+    FwDevlinkVariant FwDevlink = FwDevlinkVariant.Off,
+    UnloadVariant Unload = UnloadVariant.Unguarded,
+    KernelEra Era = KernelEra.V5_3)
 {
+    /// <summary>The 5.3 era with its defaults: what a scenario without `kernel.version` runs.</summary>
     public static readonly Variants Default = new();
+
+    /// <summary>The defaults of ERA (the table of spec section 9).</summary>
+    public static Variants ForEra(KernelEra era) => era switch
+    {
+        KernelEra.V5_3 => Default,
+        KernelEra.V6_15 => new Variants(GroupsVariant.PerInstance, TeardownVariant.ClearOwned, MaskVariant.MaskMax,
+            FallbackVariant.KeepCoherent, FwDevlinkVariant.On, UnloadVariant.ModuleRef, KernelEra.V6_15),
+        _ => throw new ArgumentOutOfRangeException(nameof(era)),
+    };
+
+    /// <summary>
+    /// These variants moved to ERA: every key left at the current era's default takes ERA's
+    /// default, every override is kept (what `--kernel V` does to a scenario's variants).
+    /// </summary>
+    public Variants WithEra(KernelEra era)
+    {
+        var from = ForEra(Era);
+        var result = ForEra(era);
+        foreach (var (key, _) in Keys)
+            if (ValueOf(key) != from.ValueOf(key))
+                result = TryWith(result, key, ValueOf(key)).Result!;
+        return result;
+    }
 
     /// <summary>Every key with its values, default first: the CLI's and the scenario's vocabulary.</summary>
     public static readonly IReadOnlyList<(string Key, IReadOnlyList<string> Values)> Keys =
@@ -27,7 +56,7 @@ public sealed record Variants(
         ("teardown", ["keep", "clear-always", "clear-owned"]),
         ("mask", ["mask-plus-one", "mask-max"]),
         ("fallback", ["keep-coherent", "default-ops"]),
-        ("fw-devlink", ["off", "on"]),
+        ("fw-devlink", ["off", "permissive", "on", "strict"]),
         ("unload", ["unguarded", "module-ref"]),
     ];
 
@@ -47,7 +76,7 @@ public sealed record Variants(
             "teardown" => (v with { Teardown = (TeardownVariant)index }, null),
             "mask" => (v with { Mask = (MaskVariant)index }, null),
             "fallback" => (v with { Fallback = (FallbackVariant)index }, null),
-            "fw-devlink" => (v with { FwDevlink = index == 1 }, null),
+            "fw-devlink" => (v with { FwDevlink = (FwDevlinkVariant)index }, null),
             _ => (v with { Unload = (UnloadVariant)index }, null),
         };
     }
@@ -59,7 +88,7 @@ public sealed record Variants(
         "teardown" => Keys[1].Values[(int)Teardown],
         "mask" => Keys[2].Values[(int)Mask],
         "fallback" => Keys[3].Values[(int)Fallback],
-        "fw-devlink" => FwDevlink ? "on" : "off",
+        "fw-devlink" => Keys[4].Values[(int)FwDevlink],
         "unload" => Keys[5].Values[(int)Unload],
         _ => throw new ArgumentOutOfRangeException(nameof(key)),
     };
@@ -67,7 +96,10 @@ public sealed record Variants(
     /// <summary>Every key=value pair, in key order: the canonical text form.</summary>
     public IEnumerable<string> AsPairs() => Keys.Select(k => $"{k.Key}={ValueOf(k.Key)}");
 
-    /// <summary>Only the pairs that differ from the defaults.</summary>
-    public IEnumerable<string> NonDefaultPairs() =>
-        Keys.Where(k => ValueOf(k.Key) != Default.ValueOf(k.Key)).Select(k => $"{k.Key}={ValueOf(k.Key)}");
+    /// <summary>Only the pairs that differ from the defaults of this era.</summary>
+    public IEnumerable<string> NonDefaultPairs()
+    {
+        var defaults = ForEra(Era);
+        return Keys.Where(k => ValueOf(k.Key) != defaults.ValueOf(k.Key)).Select(k => $"{k.Key}={ValueOf(k.Key)}");
+    }
 }
