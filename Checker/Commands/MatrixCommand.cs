@@ -16,6 +16,8 @@ public static class MatrixCommand
         var maxTests = new Option<int>("--max-tests") { Description = $"Orderings per cell (default {MatrixOptions.DefaultMaxTests}); ordering 0 is the scenario's own script", DefaultValueFactory = _ => MatrixOptions.DefaultMaxTests };
         var json = new Option<string?>("--json") { Description = "Write the matrix as JSON, each failing cell with its full counterexample, to FILE, or to stdout with '-'" };
         var all = new Option<bool>("--all-variants") { Description = "Rows are every combination of every variant value, instead of one key at a time over the keys that matter" };
+        var kernel = CommonOptions.Kernel();
+        var faults = new Option<bool>("--faults") { Description = "Also generate fault injections in every cell, as check --faults does; off by default" };
         var command = new Command("matrix",
             "Run `check` once per invariant and per variant row, in parallel, and print a table: rows are variants "
             + "(by default each value of each key that matters to the scenario, one key at a time, the others as the "
@@ -23,17 +25,18 @@ public static class MatrixCommand
             + "with a footnote giving its cause. IOMMU devices are never unbound or hot-removed in the orderings (docs/matrix.md).\n"
             + Cli.ExitCodesHelp)
         {
-            scenario, property, seed, maxTests, json, all,
+            scenario, property, seed, maxTests, json, all, kernel, faults,
         };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(scenario)!;
-            var machine = CommonOptions.LoadScenario(path, null);
+            var machine = CommonOptions.LoadScenario(path, null, parse.GetValue(kernel));
             var invariants = CommonOptions.SelectInvariants(parse.GetValue(property));
             int max = parse.GetValue(maxTests);
             if (max is < 1 or > 100_000_000)
                 throw new UsageException($"--max-tests {max}: must be between 1 and 100000000");
-            var options = new MatrixOptions(invariants, parse.GetValue(seed), max, parse.GetValue(all));
+            var options = new MatrixOptions(invariants, parse.GetValue(seed), max, parse.GetValue(all),
+                parse.GetValue(faults) ? Properties.Generation.GenConfig.Default.WithFaults() : null);
             var result = VariantMatrix.Run(machine, options, Progress(machine, options, stderr));
             var report = new MatrixReport(path, options, result);
             if (parse.GetValue(json) is { } jsonPath)

@@ -40,9 +40,11 @@ public sealed record CounterexampleReport(
         {
             $"checker: {Property} is broken after {Events.Length} events (ordering {Ordering} of seed {Seed}, shrunk from {OriginalLength} events)",
             $"  {Shrunk.Violation.Message}",
-            "",
-            "Events:",
         };
+        // Every violation of the breaking step, grouped under the invariant.
+        if (Shrunk.Violation.Findings.Length > 1)
+            lines.AddRange(Shrunk.Violation.Findings.Select((f, i) => $"    {i + 1}. {f.Message}"));
+        lines.AddRange(["", "Events:"]);
         lines.AddRange(Events.Select((e, i) => $"  {i + 1,3}  {e}"));
         lines.Add("");
         lines.Add("Machine (pruned to what the failure needs):");
@@ -65,6 +67,8 @@ public sealed record CounterexampleReport(
         WriteVariants(w, Variants);
         w.WriteString("property", Property);
         w.WriteString("message", Shrunk.Violation.Message);
+        WriteFindings(w, Shrunk.Violation);
+        w.WriteString("kernel", Variants.Era.Version());
         w.WriteNumber("seed", Seed);
         w.WriteNumber("ordering", Ordering);
         w.WriteNumber("originalEvents", OriginalLength);
@@ -94,6 +98,20 @@ public sealed record CounterexampleReport(
         w.WriteNumber("milliseconds", Stats.Milliseconds);
         w.WriteEndObject();
         w.WriteEndObject();
+    }
+
+    /// <summary>`findings`: every device or pair that breaks the invariant in the step, each with its message and devices.</summary>
+    public static void WriteFindings(Utf8JsonWriter w, Properties.Invariants.Violation v)
+    {
+        w.WriteStartArray("findings");
+        foreach (var f in v.Findings)
+        {
+            w.WriteStartObject();
+            w.WriteString("message", f.Message);
+            JsonOut.StringArray(w, "devices", f.Devices);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
     }
 
     public static void WriteVariants(Utf8JsonWriter w, Variants v)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Checker.Model.State;
 using Checker.Properties.Matrix;
 
 namespace Checker.Cli.Rendering;
@@ -17,17 +18,17 @@ public sealed record MatrixReport(string Scenario, MatrixOptions Options, Matrix
         var r = Result;
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture,
-            $"checker matrix {Scenario}: seed {Options.Seed}, {Options.MaxTests} orderings per cell, ")
+            $"checker matrix {Scenario}: kernel {Result.Machine.Variants.Era.Version()}, seed {Options.Seed}, {Options.MaxTests} orderings per cell{(Options.Faults ? ", with fault injections" : "")}, ")
           .Append(Options.AllVariants ? "every combination of every variant\n"
               : $"one key at a time over the keys that matter: {(r.Keys.IsEmpty ? "(none)" : string.Join(", ", r.Keys))}\n");
         sb.Append('\n');
-        var header = new List<string> { "variant" };
+        var header = new List<string> { "variant", "kernel" };
         header.AddRange(r.Columns.Select((_, c) => $"I{c + 1}"));
         var table = new List<List<string>> { header };
         var notes = new List<string>();
         for (int row = 0; row < r.Rows.Length; row++)
         {
-            var line = new List<string> { r.Rows[row].Label };
+            var line = new List<string> { r.Rows[row].Label, r.Rows[row].Kernel };
             for (int c = 0; c < r.Columns.Length; c++)
             {
                 var cell = r.Cell(row, c);
@@ -36,7 +37,7 @@ public sealed record MatrixReport(string Scenario, MatrixOptions Options, Matrix
                     line.Add("pass");
                     continue;
                 }
-                notes.Add($"[{notes.Count + 1}] {cell.Row.Label} x {cell.Invariant.Name} ({cell.Shrunk!.Events.Length} events): {cell.Shrunk.Violation.Message}");
+                notes.Add($"[{notes.Count + 1}] {cell.Row.Label} x {cell.Invariant.Name} ({cell.Shrunk!.Events.Length} events): {FindingsText(cell.Shrunk.Violation)}");
                 line.Add($"{cell.Shrunk.Events.Length}ev[{notes.Count}]");
             }
             table.Add(line);
@@ -58,6 +59,11 @@ public sealed record MatrixReport(string Scenario, MatrixOptions Options, Matrix
         return sb.ToString();
     }
 
+    /// <summary>One finding on the footnote's line; several, each on its own indented line under it.</summary>
+    private static string FindingsText(Properties.Invariants.Violation v) =>
+        v.Findings.Length <= 1 ? v.Message
+            : $"{v.Findings.Length} violations" + string.Concat(v.Findings.Select(f => "\n      - " + f.Message));
+
     public string Json() => JsonOut.Write(w =>
     {
         var r = Result;
@@ -66,6 +72,8 @@ public sealed record MatrixReport(string Scenario, MatrixOptions Options, Matrix
         w.WriteNumber("seed", Options.Seed);
         w.WriteNumber("maxTests", Options.MaxTests);
         w.WriteBoolean("allVariants", Options.AllVariants);
+        w.WriteString("kernel", r.Machine.Variants.Era.Version());
+        w.WriteBoolean("faults", Options.Faults);
         JsonOut.StringArray(w, "keys", r.Keys);
         JsonOut.StringArray(w, "columns", r.Columns.Select(c => c.Name));
         w.WriteStartArray("rows");
@@ -73,6 +81,7 @@ public sealed record MatrixReport(string Scenario, MatrixOptions Options, Matrix
         {
             w.WriteStartObject();
             w.WriteString("label", r.Rows[row].Label);
+            w.WriteString("kernel", r.Rows[row].Kernel);
             CounterexampleReport.WriteVariants(w, r.Rows[row].Variants);
             w.WriteStartArray("cells");
             for (int c = 0; c < r.Columns.Length; c++)
@@ -98,6 +107,7 @@ public sealed record MatrixReport(string Scenario, MatrixOptions Options, Matrix
         {
             w.WriteNumber("events", shrunk.Events.Length);
             w.WriteString("message", shrunk.Violation.Message);
+            CounterexampleReport.WriteFindings(w, shrunk.Violation);
             w.WritePropertyName("counterexample");
             new CounterexampleReport(Scenario, cell.Row.Variants, Options.Seed, cell.Outcome.FailingTest, cell.Outcome.Found!.Events.Length,
                 shrunk, ReplayCommand(cell), new CheckStats(cell.Outcome.Tests, cell.Outcome.Steps, cell.ShrinkTried, cell.Milliseconds)).WriteJson(w);
@@ -113,10 +123,14 @@ public sealed record MatrixReport(string Scenario, MatrixOptions Options, Matrix
     private string ReplayCommand(MatrixCell cell)
     {
         var parts = new List<string> { "checker", "check", Scenario, "--property", cell.Invariant.Name };
+        if (cell.Row.Variants.Era != KernelEra.V5_3)
+            parts.AddRange(["--kernel", cell.Row.Kernel]);
         foreach (var pair in cell.Row.Variants.NonDefaultPairs())
             parts.AddRange(["--variant", pair]);
         parts.AddRange(["--seed", Options.Seed.ToString(CultureInfo.InvariantCulture)]);
         parts.AddRange(["--max-tests", Options.MaxTests.ToString(CultureInfo.InvariantCulture)]);
+        if (Options.Faults)
+            parts.Add("--faults");
         return string.Join(" ", parts);
     }
 }
