@@ -36,7 +36,7 @@ internal static class PciValidation
         return devices.Select((d, i) => d.Pci is not { } pci ? null : new PciInfo(
             pci.Domain, pci.BusNumber, pci.Devfn, parents[i], pci.Type, pci.Multifunction, pci.Acs, pci.AcsQuirk,
             pci.DmaAliasOf.Select(a => CheckAlias(file, devices, names, parents, i, a)).ToImmutableArray(),
-            physFns[i])).ToImmutableArray();
+            physFns[i], pci.Ids)).ToImmutableArray();
     }
 
     /// <summary>Resolves a reference that must name a PCI device.</summary>
