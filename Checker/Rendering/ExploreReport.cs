@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Xml.Linq;
 using Checker.Model.State;
 using Checker.Properties.Exhaustive;
 using Checker.Properties.Exploration;
@@ -71,21 +70,10 @@ public sealed record ExploreReport(
     });
 
     /// <summary>A JUnit report: one test case per property, failed with its counterexample or passed.</summary>
-    public string Junit(ImmutableArray<Invariant> invariants)
-    {
-        var cases = invariants.Select(inv =>
-        {
-            var tc = new XElement("testcase", new XAttribute("classname", Scenario), new XAttribute("name", inv.Name));
-            if (Counterexamples.FirstOrDefault(r => r.Property == inv.Name) is { } r)
-                tc.Add(new XElement("failure", new XAttribute("message", r.Shrunk.Violation.Message), r.Text()));
-            return tc;
-        }).ToList();
-        var suite = new XElement("testsuite",
-            new XAttribute("name", $"checker explore {Scenario} shard {Options.Shard}"),
-            new XAttribute("tests", cases.Count),
-            new XAttribute("failures", Counterexamples.Length),
-            cases);
-        var doc = new XDocument(new XDeclaration("1.0", "utf-8", null), new XElement("testsuites", suite));
-        return doc.Declaration + "\n" + doc + "\n";
-    }
+    public string Junit(ImmutableArray<Invariant> invariants) =>
+        JunitXml.Write(new JunitSuite($"checker explore {Scenario} shard {Options.Shard}",
+            [.. invariants.Select(inv => Counterexamples.FirstOrDefault(r => r.Property == inv.Name) is { } r
+                ? Rendering.Junit.Failed(Scenario, inv.Name, r)
+                : new JunitCase(Scenario, inv.Name, JunitOutcome.Passed))],
+            (Outcome.Milliseconds + ShrinkMilliseconds) / 1000.0));
 }

@@ -1,32 +1,39 @@
 using System.Collections.Immutable;
-using System.Xml.Linq;
 using Checker.Cli.Commands;
 using Checker.Properties.Invariants;
+using Checker.Properties.Matrix;
 
 namespace Checker.Cli.Rendering;
 
-/// <summary>A JUnit XML report of a check: one test case per property.</summary>
+/// <summary>
+/// The JUnit reports of check, explore and matrix (written by <see cref="JunitXml"/>): one test
+/// case per property (per cell for a matrix), a `failure` with the counterexample when it is
+/// broken, `skipped` with the reason when the run did not check it to the end.
+/// </summary>
 public static class Junit
 {
     public static string Report(string scenario, ImmutableArray<Invariant> invariants, CheckResult result)
     {
-        var broken = result.Report?.Property;
+        var broken = result.Report;
         var cases = invariants.Select(inv =>
-        {
-            var tc = new XElement("testcase", new XAttribute("classname", scenario), new XAttribute("name", inv.Name));
-            if (inv.Name == broken)
-                tc.Add(new XElement("failure", new XAttribute("message", result.Report!.Shrunk.Violation.Message), result.Report.Text()));
-            else if (broken is not null)
-                tc.Add(new XElement("skipped", new XAttribute("message", "exploration stopped at the first counterexample")));
-            return tc;
-        }).ToList();
-        var suite = new XElement("testsuite",
-            new XAttribute("name", $"checker check {scenario}"),
-            new XAttribute("tests", cases.Count),
-            new XAttribute("failures", broken is null ? 0 : 1),
-            new XAttribute("skipped", broken is null ? 0 : cases.Count - 1),
-            cases);
-        var doc = new XDocument(new XDeclaration("1.0", "utf-8", null), new XElement("testsuites", suite));
-        return doc.Declaration + "\n" + doc + "\n";
+            broken is not null && inv.Name == broken.Property ? Failed(scenario, inv.Name, broken)
+            : broken is not null ? new JunitCase(scenario, inv.Name, JunitOutcome.Skipped, "exploration stopped at the first counterexample")
+            : new JunitCase(scenario, inv.Name, JunitOutcome.Passed));
+        long ms = broken?.Stats.Milliseconds ?? result.Outcome.Milliseconds;
+        return JunitXml.Write(new JunitSuite($"checker check {scenario}", [.. cases], ms / 1000.0));
     }
+
+    /// <summary>One suite per variant row, one case per invariant, each timed alone.</summary>
+    public static string Matrix(string scenario, MatrixResult result, Func<MatrixCell, CounterexampleReport> report) =>
+        JunitXml.Write([.. result.Rows.Select((row, r) =>
+        {
+            var cells = Enumerable.Range(0, result.Columns.Length).Select(c => result.Cell(r, c)).ToList();
+            var cases = cells.Select(cell => cell.Passed
+                ? new JunitCase($"{scenario} {row.Label}", cell.Invariant.Name, JunitOutcome.Passed, Seconds: cell.Milliseconds / 1000.0)
+                : Failed($"{scenario} {row.Label}", cell.Invariant.Name, report(cell)) with { Seconds = cell.Milliseconds / 1000.0 });
+            return new JunitSuite($"checker matrix {scenario} {row.Label}", [.. cases], cells.Sum(c => c.Milliseconds) / 1000.0);
+        })]);
+
+    public static JunitCase Failed(string className, string name, CounterexampleReport report) =>
+        new(className, name, JunitOutcome.Failure, report.Shrunk.Violation.Message, report.Text());
 }

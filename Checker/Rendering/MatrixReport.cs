@@ -36,7 +36,8 @@ public sealed record MatrixReport(string Scenario, MatrixOptions Options, Matrix
                     line.Add("pass");
                     continue;
                 }
-                notes.Add($"[{notes.Count + 1}] {cell.Row.Label} x {cell.Invariant.Name} ({cell.Shrunk!.Events.Length} events): {cell.Shrunk.Violation.Message}");
+                notes.Add($"[{notes.Count + 1}] {cell.Row.Label} x {cell.Invariant.Name} ({cell.Shrunk!.Events.Length} events): {cell.Shrunk.Violation.Message}\n"
+                    + $"    Replay: {ReplayCommand(cell)}");
                 line.Add($"{cell.Shrunk.Events.Length}ev[{notes.Count}]");
             }
             table.Add(line);
@@ -99,8 +100,7 @@ public sealed record MatrixReport(string Scenario, MatrixOptions Options, Matrix
             w.WriteNumber("events", shrunk.Events.Length);
             w.WriteString("message", shrunk.Violation.Message);
             w.WritePropertyName("counterexample");
-            new CounterexampleReport(Scenario, cell.Row.Variants, Options.Seed, cell.Outcome.FailingTest, cell.Outcome.Found!.Events.Length,
-                shrunk, ReplayCommand(cell), new CheckStats(cell.Outcome.Tests, cell.Outcome.Steps, cell.ShrinkTried, cell.Milliseconds)).WriteJson(w);
+            CellReport(cell).WriteJson(w);
         }
         w.WriteStartObject("stats");
         w.WriteNumber("steps", cell.Outcome.Steps);
@@ -109,8 +109,16 @@ public sealed record MatrixReport(string Scenario, MatrixOptions Options, Matrix
         w.WriteEndObject();
     }
 
+    /// <summary>The shrunk counterexample of a failing CELL, as `check` reports it.</summary>
+    public CounterexampleReport CellReport(MatrixCell cell) =>
+        new(Scenario, cell.Row.Variants, Options.Seed, cell.Outcome.FailingTest, cell.Outcome.Found!.Events.Length,
+            cell.Shrunk!, ReplayCommand(cell), new CheckStats(cell.Outcome.Tests, cell.Outcome.Steps, cell.ShrinkTried, cell.Milliseconds));
+
+    /// <summary>A JUnit report: one suite per row, one test case per cell.</summary>
+    public string Junit() => Rendering.Junit.Matrix(Scenario, Result, CellReport);
+
     /// <summary>The `check` command that finds this cell's counterexample again: its property, its row's variants, the seed and budget.</summary>
-    private string ReplayCommand(MatrixCell cell)
+    public string ReplayCommand(MatrixCell cell)
     {
         var parts = new List<string> { "checker", "check", Scenario, "--property", cell.Invariant.Name };
         foreach (var pair in cell.Row.Variants.NonDefaultPairs())
