@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Gathers, on a real Linux machine, exactly the dumps `checker import` and `checker validate` read:
 #
-#   lspci-tree.txt     lspci -tvnn                          (--lspci-tree: domains, buses, bridges, functions, PCI IDs)
-#   lspci-verbose.txt  lspci -vvvnnk                        (--lspci-verbose: PCIe types, ACS, SR-IOV, drivers in use)
+#   lspci-tree.txt     lspci -tvnn                          (--lspci: domains, buses, bridges, functions, PCI IDs)
+#   lspci-verbose.txt  lspci -vvvnnk                        (--lspci again: PCIe types, ACS, SR-IOV, drivers in use)
 #   iommu-groups.txt   find /sys/kernel/iommu_groups/ -type l  (--iommu-groups: the kernel's groups)
 #   dmesg.txt          dmesg                                (--dmesg: driver order, group lines, SR-IOV time)
 #
@@ -12,7 +12,7 @@
 #
 # Usage: sudo scripts/collect-machine.sh [DIR]     (default DIR: ./checker-dumps-HOSTNAME)
 # Then, on any machine with checker:
-#   checker import --lspci-tree DIR/lspci-tree.txt --lspci-verbose DIR/lspci-verbose.txt \
+#   checker import --lspci DIR/lspci-tree.txt --lspci DIR/lspci-verbose.txt \
 #       --dmesg DIR/dmesg.txt --iommu-groups DIR/iommu-groups.txt -o my-machine.yaml
 #   checker validate my-machine.yaml --iommu-groups DIR/iommu-groups.txt
 set -euo pipefail
@@ -58,4 +58,4 @@ fi
 if ! grep -q "iommu group" "$dir/dmesg.txt"; then
   echo "collect-machine: note: dmesg has no 'Adding to iommu group' line: the boot lines may have been overwritten; reboot and run again early" >&2
 fi
-echo "next: checker import --lspci-tree $dir/lspci-tree.txt --lspci-verbose $dir/lspci-verbose.txt --dmesg $dir/dmesg.txt --iommu-groups $dir/iommu-groups.txt --arch $arch --firmware $firmware -o my-machine.yaml"
+echo "next: checker import --lspci $dir/lspci-tree.txt --lspci $dir/lspci-verbose.txt --dmesg $dir/dmesg.txt --iommu-groups $dir/iommu-groups.txt --arch $arch --firmware $firmware -o my-machine.yaml"
