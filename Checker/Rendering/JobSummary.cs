@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Checker.Properties.Verdicts;
 
 namespace Checker.Cli.Rendering;
 
@@ -10,23 +11,33 @@ namespace Checker.Cli.Rendering;
 /// </summary>
 public static class JobSummary
 {
-    private const string Pass = "✅ pass";
-    private const string Fail = "❌";
+    /// <summary>A verdict as a summary shows it: an icon and the word.</summary>
+    private static string Mark(VerdictKind kind) => kind switch
+    {
+        VerdictKind.Counterexample => "❌",
+        VerdictKind.Passed => "✅ passed",
+        VerdictKind.Incomplete => "⏳ incomplete",
+        _ => "⚪ vacuous",
+    };
+
+    /// <summary>The first line: the run's verdict in bold and its reason.</summary>
+    private static string Headline(Verdict verdict) => $"**{verdict.Word}**: {Escape(verdict.Reason)}";
 
     public static string Explore(ExploreReport report)
     {
         var o = report.Outcome;
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"## checker explore `{report.Scenario}`\n\n");
-        sb.Append(report.Counterexamples.IsEmpty ? "**passed**: no invariant broken" : $"**counterexample**: {report.Counterexamples.Length} of {report.Options.Invariants.Length} properties broken");
+        sb.Append(Headline(report.Verdict));
         sb.Append(CultureInfo.InvariantCulture,
-            $" in {o.States:N0} states ({o.Transitions:N0} transitions) to depth {o.Depth} by {report.Options.Strategy.ToString().ToLowerInvariant()}");
+            $". {o.States:N0} states ({o.Transitions:N0} transitions) to depth {o.Depth} by {report.Options.Strategy.ToString().ToLowerInvariant()}");
         if (report.Options.Shard.Count > 1)
             sb.Append(CultureInfo.InvariantCulture, $", shard {report.Options.Shard}");
         sb.Append(o.Complete ? ", the whole space within the bound.\n\n" : ".\n\n");
         sb.Append("| property | result |\n| --- | --- |\n");
-        foreach (var inv in report.Options.Invariants)
-            sb.Append(CultureInfo.InvariantCulture, $"| {inv.Name} | {(report.Counterexamples.FirstOrDefault(r => r.Property == inv.Name) is { } r ? $"{Fail} {r.Events.Length} events" : Pass)} |\n");
+        foreach (var v in report.Verdicts)
+            sb.Append(CultureInfo.InvariantCulture, $"| {v.Property} | {(report.Counterexamples.FirstOrDefault(r => r.Property == v.Property) is { } r
+                ? $"{Mark(VerdictKind.Counterexample)} {r.Events.Length} events" : Mark(v.Verdict.Kind))} |\n");
         foreach (var r in report.Counterexamples)
             Counterexample(sb, r.Property, r);
         return sb.Append('\n').ToString();
@@ -36,10 +47,9 @@ public static class JobSummary
     {
         var r = report.Result;
         var sb = new StringBuilder();
-        int failing = r.Cells.Count(c => !c.Passed);
         sb.Append(CultureInfo.InvariantCulture, $"## checker matrix `{report.Scenario}`\n\n");
-        sb.Append(failing == 0 ? "**passed**" : $"**counterexample**: {failing} failing cells");
-        sb.Append(CultureInfo.InvariantCulture, $": {r.Rows.Length} rows x {r.Columns.Length} invariants, seed {report.Options.Seed}, {report.Options.MaxTests} orderings per cell.\n\n");
+        sb.Append(Headline(report.Verdict));
+        sb.Append(CultureInfo.InvariantCulture, $". {r.Rows.Length} rows x {r.Columns.Length} invariants, seed {report.Options.Seed}, {report.Options.MaxTests} orderings per cell.\n\n");
         sb.Append("| variant | ").Append(string.Join(" | ", r.Columns.Select((_, c) => $"I{c + 1}"))).Append(" |\n");
         sb.Append("| --- |").Append(string.Concat(r.Columns.Select(_ => " --- |"))).Append('\n');
         var failed = new List<Rendering.MatrixFootnote>();
@@ -49,13 +59,13 @@ public static class JobSummary
             for (int c = 0; c < r.Columns.Length; c++)
             {
                 var cell = r.Cell(row, c);
-                if (cell.Passed)
+                if (cell.Shrunk is null)
                 {
-                    sb.Append(" ✅ |");
+                    sb.Append(' ').Append(Mark(cell.Verdict(report.Options).Kind)).Append(" |");
                     continue;
                 }
                 failed.Add(new MatrixFootnote(failed.Count + 1, cell));
-                sb.Append(CultureInfo.InvariantCulture, $" {Fail} {cell.Shrunk!.Events.Length}ev [{failed.Count}] |");
+                sb.Append(CultureInfo.InvariantCulture, $" {Mark(VerdictKind.Counterexample)} {cell.Shrunk.Events.Length}ev [{failed.Count}] |");
             }
             sb.Append('\n');
         }

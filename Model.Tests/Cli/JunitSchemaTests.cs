@@ -99,6 +99,17 @@ public class JunitSchemaTests
     }
 
     [Fact]
+    public void Explore_junit_stopped_by_the_depth_bound_marks_the_unfinished_properties_skipped_and_stays_valid()
+    {
+        var (exit, doc) = RunAndValidate("explore", "scenarios/hisilicon-d05-builtin.yaml", "--depth", "3");
+        Assert.Equal(4, exit);
+        AssertCountsAndTimes(doc);
+        var skipped = doc.Descendants("skipped").ToList();
+        Assert.Equal(12, skipped.Count);
+        Assert.All(skipped, s => Assert.StartsWith("incomplete: ", (string)s.Attribute("message")!, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Matrix_junit_is_valid_junit_10_with_one_suite_per_row_and_timed_cells()
     {
         var (exit, doc) = RunAndValidate("matrix", "scenarios/hisilicon-d05-builtin.yaml", "--property", "NonAcsSiblingsShareGroup", "--max-tests", "20");
