@@ -22,7 +22,7 @@ public static class Cli
         root.Subcommands.Add(ValidateCommand.Create(stdout));
         root.Subcommands.Add(GraphCommand.Create(stdout));
         root.Subcommands.Add(ExploreCommand.Create(stdout, stderr));
-        root.Subcommands.Add(CorpusCommand.Create(stdout));
+        root.Subcommands.Add(CorpusCommand.Create(stdout, stderr));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

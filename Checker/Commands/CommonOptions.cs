@@ -7,7 +7,7 @@ using Checker.Properties.Invariants;
 namespace Checker.Cli.Commands;
 
 /// <summary>Arguments and options shared by several commands, and their parsing into model values.</summary>
-public static class CommonOptions
+public static partial class CommonOptions
 {
     public static Argument<string> Scenario() => new("scenario") { Description = "Scenario file (YAML), e.g. scenarios/hisilicon-d05-builtin.yaml" };
 
@@ -36,15 +36,7 @@ public static class CommonOptions
     /// </summary>
     public static Machine LoadScenario(string path, IEnumerable<string>? variants, string? kernel = null)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"{path}: cannot read scenario: {e.Message}");
-        }
+        var text = Output.InputFile.ReadText(path, "scenario");
         Machine machine;
         try
         {

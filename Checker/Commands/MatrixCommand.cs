@@ -12,8 +12,8 @@ public static class MatrixCommand
     {
         var scenario = CommonOptions.Scenario();
         var property = CommonOptions.Property();
-        var seed = new Option<ulong>("--seed") { Description = "Seed of every cell's orderings (default 1); the same seed gives the same output", DefaultValueFactory = _ => CheckCommand.DefaultSeed };
-        var maxTests = new Option<int>("--max-tests") { Description = $"Orderings per cell (default {MatrixOptions.DefaultMaxTests}); ordering 0 is the scenario's own script", DefaultValueFactory = _ => MatrixOptions.DefaultMaxTests };
+        var seed = CommonOptions.Seed("Seed of every cell's orderings (default 1); the same seed gives the same output", CheckCommand.DefaultSeed);
+        var maxTests = CommonOptions.WholeNumber("--max-tests", $"Orderings per cell (default {MatrixOptions.DefaultMaxTests}); ordering 0 is the scenario's own script", 1, 100_000_000, MatrixOptions.DefaultMaxTests);
         var json = new Option<string?>("--json") { Description = "Write the matrix as JSON, each failing cell with its full counterexample, to FILE, or to stdout with '-'" };
         var all = new Option<bool>("--all-variants") { Description = "Rows are every combination of every variant value, instead of one key at a time over the keys that matter" };
         var command = new Command("matrix",
@@ -28,18 +28,17 @@ public static class MatrixCommand
         command.SetAction(parse =>
         {
             var path = parse.GetValue(scenario)!;
-            var machine = CommonOptions.LoadScenario(path, null);
+            var outputs = new Output.OutputPlan();
+            var jsonOut = outputs.File("--json", parse.GetValue(json), allowStdout: true);
             var invariants = CommonOptions.SelectInvariants(parse.GetValue(property));
             int max = parse.GetValue(maxTests);
-            if (max is < 1 or > 100_000_000)
-                throw new UsageException($"--max-tests {max}: must be between 1 and 100000000");
+            var machine = CommonOptions.LoadScenario(path, null);
             var options = new MatrixOptions(invariants, parse.GetValue(seed), max, parse.GetValue(all));
             var result = VariantMatrix.Run(machine, options, Progress(machine, options, stderr));
             var report = new MatrixReport(path, options, result);
-            if (parse.GetValue(json) is { } jsonPath)
-                JsonOut.ToFileOrStdout(jsonPath, report.Json(), stdout);
-            if (parse.GetValue(json) != "-")
-                stdout.Write(report.Text());
+            outputs.Set(jsonOut, report.Json());
+            outputs.Stdout(parse.GetValue(json) == "-" ? report.Json() : report.Text());
+            outputs.Commit(stdout);
             return (int)(result.Cells.All(c => c.Passed) ? ExitCode.Ok : ExitCode.Counterexample);
         });
         return command;

@@ -47,37 +47,29 @@ public sealed record SavedCounterexample(
     ImmutableArray<string> Events, ImmutableArray<string> Devices, ImmutableArray<(string Name, DriverArrival Arrival)> Drivers,
     ImmutableArray<string> Iommus, string ReplayCommandLine, CheckStats Stats)
 {
+    /// <summary>Reads PATH (bounded), checking every field; a bad value is an exit 2 naming its line and JSON path.</summary>
     public static SavedCounterexample Load(string path)
     {
-        try
-        {
-            using var doc = JsonDocument.Parse(System.IO.File.ReadAllText(path));
-            var r = doc.RootElement;
-            if (r.GetProperty("status").GetString() != "counterexample")
-                throw new UsageException($"{path}: status is not \"counterexample\": nothing to replay");
-            var stats = r.GetProperty("stats");
-            return new SavedCounterexample(path,
-                r.GetProperty("scenario").GetString()!,
-                [.. r.GetProperty("variants").EnumerateObject().Select(p => $"{p.Name}={p.Value.GetString()}")],
-                r.GetProperty("property").GetString()!,
-                r.GetProperty("seed").GetUInt64(),
-                r.GetProperty("ordering").GetInt32(),
-                r.GetProperty("originalEvents").GetInt32(),
-                Strings(r, "events"), Strings(r, "devices"),
-                [.. r.GetProperty("drivers").EnumerateArray().Select(Driver)],
-                Strings(r, "iommus"),
-                r.GetProperty("replay").GetString()!,
-                new CheckStats(stats.GetProperty("tests").GetInt32(), stats.GetProperty("steps").GetInt64(),
-                    stats.GetProperty("shrinkSteps").GetInt32(), stats.GetProperty("milliseconds").GetInt64()));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"{path}: cannot read: {e.Message}");
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
-        {
-            throw new UsageException($"{path}: not a counterexample written by `check --json`: {e.Message}");
-        }
+        using var input = Output.JsonInput.Read(path, "counterexample");
+        var r = input.Root;
+        if (r.Element.ValueKind != JsonValueKind.Object)
+            throw r.Error($"expected a counterexample object, got {Output.JsonAt.Describe(r.Element)}");
+        if (r["status"].String() != "counterexample")
+            throw r["status"].Error($"status is not \"counterexample\": nothing to replay");
+        var stats = r["stats"];
+        return new SavedCounterexample(path,
+            NonEmpty(r["scenario"]),
+            [.. r["variants"].Fields().Select(p => $"{p.Name}={p.Value.String()}")],
+            NonEmpty(r["property"]),
+            r["seed"].UInt64(),
+            r["ordering"].Int32(0),
+            r["originalEvents"].Int32(0),
+            Strings(r["events"]), Strings(r["devices"]),
+            [.. r["drivers"].Items().Select(Driver)],
+            Strings(r["iommus"]),
+            r["replay"].String(),
+            new CheckStats(stats["tests"].Int32(0), stats["steps"].Int64(0),
+                stats["shrinkSteps"].Int32(0), stats["milliseconds"].Int64(0)));
     }
 
     /// <summary>The scenario reloaded, pruned to the recorded devices, drivers and instances, with the recorded arrivals.</summary>
@@ -109,15 +101,22 @@ public sealed record SavedCounterexample(
     public CounterexampleReport Report(Counterexample found) =>
         new(Scenario, found.Machine.Variants, Seed, Ordering, OriginalEvents, found, ReplayCommandLine, Stats);
 
-    private static ImmutableArray<string> Strings(JsonElement r, string name) =>
-        [.. r.GetProperty(name).EnumerateArray().Select(e => e.GetString()!)];
+    private static ImmutableArray<string> Strings(Output.JsonAt list) => [.. list.Items().Select(e => e.String())];
 
-    private static (string, DriverArrival) Driver(JsonElement e)
+    private static string NonEmpty(Output.JsonAt at) =>
+        at.String() is { Length: > 0 } text ? text : throw at.Error("must not be empty");
+
+    private static readonly IReadOnlyList<(string, InitcallLevel)> InitcallWords =
+        [.. Enum.GetValues<InitcallLevel>().Select(l => (l.ToString().ToLowerInvariant(), l))];
+
+    private static readonly IReadOnlyList<(string, bool)> ArrivalWords = [("builtin", true), ("module", false)];
+
+    private static (string, DriverArrival) Driver(Output.JsonAt e)
     {
-        var name = e.GetProperty("name").GetString()!;
-        if (e.GetProperty("arrival").GetString() == "module")
+        var name = NonEmpty(e["name"]);
+        if (!e["arrival"].Choice(ArrivalWords))
             return (name, DriverArrival.Module());
-        var level = Enum.Parse<InitcallLevel>(e.GetProperty("initcall").GetString()!, ignoreCase: true);
-        return (name, new DriverArrival(true, level, e.GetProperty("linkOrder").GetInt32()));
+        var level = e["initcall"].Choice(InitcallWords);
+        return (name, new DriverArrival(true, level, e["linkOrder"].Int32(0)));
     }
 }

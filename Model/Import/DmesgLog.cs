@@ -35,8 +35,17 @@ public sealed record DmesgLog(ImmutableArray<GroupLine> GroupLines, ImmutableArr
             var m = Stamped.Match(s);
             if (!m.Success)
                 throw new ImportException(file, line, $"not a dmesg line '[SSSSS.UUUUUU] text': '{(s.Length <= 80 ? s : s[..77] + "...")}'");
-            long micros = checked(long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) * 1_000_000
-                + long.Parse(m.Groups[2].Value.PadRight(6, '0'), CultureInfo.InvariantCulture));
+            long micros;
+            try
+            {
+                micros = checked(long.Parse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture) * 1_000_000
+                    + long.Parse(m.Groups[2].Value.PadRight(6, '0'), NumberStyles.None, CultureInfo.InvariantCulture));
+            }
+            catch (Exception e) when (e is OverflowException or FormatException)
+            {
+                // \d also matches non-ASCII digits, and a damaged line can carry any number of them.
+                throw new ImportException(file, line, $"timestamp [{m.Groups[1].Value}.{m.Groups[2].Value}] is not a time dmesg prints");
+            }
             var body = m.Groups[3].Value;
             if (Group.Match(body) is { Success: true } g)
             {

@@ -47,6 +47,7 @@ public static class LspciVerbose
         string? capability = null;
         AcsFlags? acsCap = null;
         int? totalVfs = null, numVfs = null;
+        bool sawCapabilities = false;
 
         void Flush()
         {
@@ -75,6 +76,7 @@ public static class LspciVerbose
             if (dev is null)
                 throw new ImportException(file, line, "an indented line before any device header");
             var t = s.Trim();
+            sawCapabilities |= t.StartsWith("Capabilities:", StringComparison.Ordinal);
             if (t.StartsWith("Capabilities: <access denied>", StringComparison.Ordinal))
                 dev = dev with { CapabilitiesHidden = true };
             else if (Capability.Match(t) is { Success: true } cap)
@@ -96,17 +98,27 @@ public static class LspciVerbose
                     dev = dev with { Acs = flags | (acsCap is { } c ? AcsFlags.Required & ~c : AcsFlags.None) };
             }
             else if (capability?.Contains("SR-IOV", StringComparison.Ordinal) == true && VfCounts.Match(t) is { Success: true } counts)
-                (totalVfs, numVfs) = (int.Parse(counts.Groups[1].Value), int.Parse(counts.Groups[2].Value));
+                (totalVfs, numVfs) = (Count(file, line, counts.Groups[1].Value), Count(file, line, counts.Groups[2].Value));
             else if (capability?.Contains("SR-IOV", StringComparison.Ordinal) == true && VfOffset.Match(t) is { Success: true } off)
             {
                 if (totalVfs is null || numVfs is null)
                     throw new ImportException(file, line, "SR-IOV 'VF offset' before 'Total VFs, Number of VFs'");
-                dev = dev with { Sriov = new SriovInfo(totalVfs.Value, numVfs.Value, int.Parse(off.Groups[1].Value), int.Parse(off.Groups[2].Value)) };
+                dev = dev with { Sriov = new SriovInfo(totalVfs.Value, numVfs.Value, Count(file, line, off.Groups[1].Value), Count(file, line, off.Groups[2].Value)) };
             }
         }
         Flush();
+        // `lspci -nnk` (or `-k`, `-v` without capabilities) has the same headers but none of
+        // what this dump is for: PCIe types and ACS would all silently be guessed wrong.
+        if (!sawCapabilities && result.Count > 0)
+            throw new ImportException(file, result.Values.Min(d => d.Line),
+                "no 'Capabilities:' line in the whole dump: this looks like `lspci -nnk` or `lspci -k`, not `lspci -vvv`; run `sudo lspci -vvv` (as root, or the capabilities read '<access denied>')");
         return result.ToImmutable();
     }
+
+    /// <summary>A count lspci printed (VFs, offsets, strides): a 16-bit register, so anything larger is a damaged dump.</summary>
+    private static int Count(string file, int line, string digits) =>
+        int.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) && n <= 65535 ? n
+            : throw new ImportException(file, line, $"'{Clip(digits)}' is not a 16-bit count");
 
     /// <summary>Flags in effect: every REQ_ACS flag marked `+` (ACSCtl; the caller adds those ACSCap lacks).</summary>
     private static AcsFlags AcsFlagsOf(string file, int line, string t)
