@@ -21,7 +21,7 @@ public static partial class CommonOptions
     public static Option<string?> Kernel() => new("--kernel")
     {
         Description = "Kernel era whose rules the run follows, overriding the scenario's kernel.version: "
-            + string.Join(" or ", KernelEras.All.Select(e => e.Version)) + " (spec section 9 in docs/model.md); variants stay overrides on top of it",
+            + string.Join(" or ", KernelEras.All.Select(e => e.Version)) + " (docs/semantics.md, Kernel eras); variants stay overrides on top of it",
     };
 
     public static Option<string[]> Property() => new("--property")

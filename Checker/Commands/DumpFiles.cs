@@ -18,4 +18,21 @@ public static class DumpFiles
         }
     }
 
+    /// <summary>Reads every file of PATHS and hands them to PARSER together (a dump split over several files).</summary>
+    public static T ParseAll<T>(IReadOnlyList<string> paths, Func<IReadOnlyList<(string File, string Text)>, T> parser)
+    {
+        var files = new List<(string, string)>();
+        foreach (var path in paths)
+        {
+            files.Add((path, Output.InputFile.ReadText(path, "dump")));
+        }
+        try
+        {
+            return parser(files);
+        }
+        catch (ImportException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
 }
