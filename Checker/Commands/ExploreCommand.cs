@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.CommandLine;
 using System.Globalization;
+using Checker.Cli.Documents;
 using Checker.Cli.Rendering;
 using Checker.Model.State;
 using Checker.Properties.Exhaustive;
@@ -53,33 +54,42 @@ public static class ExploreCommand
             if (parse.GetValue(por) && chosen != Strategy.Bfs)
                 throw new UsageException("--por works with --strategy bfs only");
             var chosenShard = ParseShard(parse.GetValue(shard));
-            var machine = CommonOptions.LoadScenario(path, parse.GetValue(variant), parse.GetValue(kernel));
+            var (machine, text) = CommonOptions.LoadScenarioWithText(path, parse.GetValue(variant), parse.GetValue(kernel));
+            var source = ScenarioDocuments.Of(path, text);
             var replay = ReplayCommand(path, machine.Variants, parse);
             var reports = new ConcurrentDictionary<string, CounterexampleReport>();
             var options = new ExploreOptions(invariants, chosen, maxDepth, seconds,
                 chosenShard, parse.GetValue(faults) ? GenConfig.Default.WithFaults() : GenConfig.Default,
                 parse.GetValue(seed));
+            using var interrupt = Interrupt.Listen();
             options = options with
             {
+                Cancel = interrupt.Token,
                 PartialOrder = parse.GetValue(por),
                 OnFound = found =>
                 {
-                    var report = ExploreReport.Shrunk(path, machine, options, found, replay);
+                    var report = ExploreReport.Shrunk(path, source, machine, options, found, replay);
                     reports[report.Property] = report;
-                    outputs.Add(corpusOut, Corpus.FileName(report), JsonOut.Write(report.WriteJson));
+                    if (corpusOut is not null)
+                    {
+                        var name = Corpus.FileName(report);
+                        outputs.Add(corpusOut, name, DocumentJson.Write(report.ToDocument().RelativeTo(Path.Combine(corpusOut.Path, name))));
+                    }
                 },
             };
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var outcome = RunWithProgress(machine, options, stderr);
             var ordered = outcome.Found.Select(f => reports[f.Violation.Property]).ToImmutableArray();
-            var result = new ExploreReport(path, machine.Variants, options, outcome, ordered, clock.ElapsedMilliseconds - outcome.Milliseconds);
-            outputs.Set(jsonOut, result.Json());
-            outputs.Set(junitOut, result.Junit(invariants));
-            outputs.Stdout(parse.GetValue(json) == "-" ? result.Json() : result.Text());
+            var result = new ExploreReport(path, source, machine.Variants, options, outcome, ordered, clock.ElapsedMilliseconds - outcome.Milliseconds);
+            var jsonPath = parse.GetValue(json);
+            var document = jsonPath is null ? null : DocumentJson.Write(result.ToDocument().RelativeTo(jsonPath));
+            outputs.Set(jsonOut, document!);
+            outputs.Set(junitOut, result.Junit());
+            outputs.Stdout(jsonPath == "-" ? document! : result.Text());
             if (corpusOut is not null && corpusOut.Exists)
                 Corpus.RemoveStale(corpusOut.Path, stderr);
             outputs.Commit(stdout);
-            return (int)(ordered.IsEmpty ? ExitCode.Ok : ExitCode.Counterexample);
+            return result.ExitCode;
         });
         return command;
     }

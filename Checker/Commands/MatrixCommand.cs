@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Checker.Cli.Documents;
 using Checker.Cli.Rendering;
 using Checker.Properties.Matrix;
 
@@ -32,14 +33,17 @@ public static class MatrixCommand
             var jsonOut = outputs.File("--json", parse.GetValue(json), allowStdout: true);
             var invariants = CommonOptions.SelectInvariants(parse.GetValue(property));
             int max = parse.GetValue(maxTests);
-            var machine = CommonOptions.LoadScenario(path, null);
-            var options = new MatrixOptions(invariants, parse.GetValue(seed), max, parse.GetValue(all));
+            var (machine, text) = CommonOptions.LoadScenarioWithText(path, null);
+            using var interrupt = Interrupt.Listen();
+            var options = new MatrixOptions(invariants, parse.GetValue(seed), max, parse.GetValue(all)) { Cancel = interrupt.Token };
             var result = VariantMatrix.Run(machine, options, Progress(machine, options, stderr));
-            var report = new MatrixReport(path, options, result);
-            outputs.Set(jsonOut, report.Json());
-            outputs.Stdout(parse.GetValue(json) == "-" ? report.Json() : report.Text());
+            var report = new MatrixReport(path, ScenarioDocuments.Of(path, text), options, result);
+            var jsonPath = parse.GetValue(json);
+            var document = jsonPath is null ? null : DocumentJson.Write(report.ToDocument().RelativeTo(jsonPath));
+            outputs.Set(jsonOut, document!);
+            outputs.Stdout(jsonPath == "-" ? document! : report.Text());
             outputs.Commit(stdout);
-            return (int)(result.Cells.All(c => c.Passed) ? ExitCode.Ok : ExitCode.Counterexample);
+            return report.ExitCode;
         });
         return command;
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Checker.Cli.Documents;
 using Checker.Properties.Exhaustive;
 
 namespace Checker.Cli.Rendering;
@@ -24,7 +25,7 @@ public static class Corpus
     public static string Write(string dir, CounterexampleReport report)
     {
         var path = Path.Combine(dir, FileName(report));
-        AtomicFile.Write(path, JsonOut.Write(report.WriteJson));
+        AtomicFile.Write(path, Documents.DocumentJson.Write(report.ToDocument().RelativeTo(path)));
         return path;
     }
 
@@ -92,6 +93,15 @@ public static class Corpus
         }
     }
 
+    /// <summary>The entry FROM as it reads at TO: its scenario path made relative to TO's directory.</summary>
+    private static string Rebased(string from, string to)
+    {
+        var text = Output.InputFile.ReadText(from, "corpus entry");
+        var doc = Documents.DocumentJson.Read<Documents.CounterexampleDocument>(from, text);
+        var scenario = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(from))!, doc.Scenario.Path));
+        return Documents.DocumentJson.Write((doc with { Scenario = doc.Scenario with { Path = scenario } }).RelativeTo(to));
+    }
+
     /// <summary>
     /// Copies every entry of SOURCES missing from TARGET into it, through OUTPUTS (which the caller
     /// commits); returns how many will be copied. Every source is checked before anything is staged.
@@ -108,7 +118,7 @@ public static class Corpus
                 var name = Path.GetFileName(file);
                 if (existing.Contains(name) || !staged.Add(name))
                     continue;
-                outputs.Add(target, name, Output.InputFile.ReadText(file, "corpus entry"));
+                outputs.Add(target, name, Rebased(file, Path.Combine(target.Path, name)));
             }
         return staged.Count;
     }

@@ -23,10 +23,10 @@ public sealed class HardeningTests : IDisposable
         Directory.CreateDirectory(Path.Combine(_t, "corpus"));
         var saved = JsonNode.Parse(File.ReadAllText(Path.Combine(ScenarioFiles.Directory, "regressions", "d05-split-group.json")))!.AsObject();
         var enumBad = saved.DeepClone().AsObject();
-        enumBad["drivers"]![1]!["initcall"] = "x";
+        enumBad["counterexamples"]![0]!["drivers"]![1]!["initcall"] = "x";
         File.WriteAllText(Path.Combine(_t, "bad-enum.json"), enumBad.ToJsonString(new() { WriteIndented = true }));
         var nullBad = saved.DeepClone().AsObject();
-        nullBad["events"]!.AsArray().Insert(2, null);
+        nullBad["counterexamples"]![0]!["events"]!.AsArray().Insert(2, null);
         File.WriteAllText(Path.Combine(_t, "bad-null.json"), nullBad.ToJsonString(new() { WriteIndented = true }));
         File.WriteAllText(Path.Combine(_t, "nnk.txt"),
             "00:00.0 Host bridge [0600]: Intel Corporation Device [8086:3e30] (rev 0d)\n\tKernel driver in use: skl_uncore\n"
@@ -56,8 +56,8 @@ public sealed class HardeningTests : IDisposable
         { "explore --corpus a file", ["explore", "{S}", "--corpus", "{T}/a-file"], ["--corpus {T}/a-file: is a regular file, expected a directory"], [] },
         { "explore --corpus unwritable", ["explore", "{S}", "--corpus", "/proc/new"], ["--corpus /proc/new: cannot write in /proc"], [] },
         { "corpus merge -o a file", ["corpus", "merge", "{T}/corpus", "-o", "{T}/a-file"], ["--output {T}/a-file: is a regular file, expected a directory"], [] },
-        { "replay unknown enum", ["replay", "{T}/bad-enum.json"], ["{T}/bad-enum.json:", "$.drivers[1].initcall: unknown value 'x'"], [] },
-        { "replay null in a list", ["replay", "{T}/bad-null.json"], ["{T}/bad-null.json:", "$.events[2]: expected a string, got null"], [] },
+        { "replay unknown enum", ["replay", "{T}/bad-enum.json"], ["{T}/bad-enum.json:", "$.counterexamples[0].drivers[1].initcall: unknown value 'x'"], [] },
+        { "replay null in a list", ["replay", "{T}/bad-null.json"], ["{T}/bad-null.json:", "$.counterexamples[0].events[2]: expected a value, got null"], [] },
         { "empty scenario path", ["boot", ""], ["\"\": empty scenario path"], [] },
         { "graph -o missing directory", ["graph", "{S}", "-o", "{T}/missing/x.dot"], ["--output {T}/missing/x.dot: directory {T}/missing does not exist"], ["{T}/missing"] },
         { "import -o missing directory", ["import", "--lspci", "Model.Tests/Fixtures/d05/lspci-tv.txt", "-o", "{T}/missing/x.yaml"], ["--output {T}/missing/x.yaml: directory {T}/missing does not exist"], ["{T}/missing"] },
@@ -154,7 +154,7 @@ public sealed class HardeningTests : IDisposable
 
         File.WriteAllText(stale, "{ half a fi");
         var explore = CliRun.Run("explore", Scenario, "--depth", "2", "--corpus", corpus);
-        Assert.True(explore.Exit is 0 or 1, explore.Err);
+        Assert.True(explore.Exit is 0 or 1 or 4, $"exit {explore.Exit}: {explore.Err}");
         Assert.Contains($"removed {stale}", explore.Err);
         Assert.False(File.Exists(stale));
     }
