@@ -22,6 +22,7 @@ public sealed class OutputPlan
         public string Path { get; }
         internal string Full { get; }
         internal string? Text { get; set; }
+        internal bool Append { get; init; }
     }
 
     /// <summary>A directory output (a corpus): entries are added by name while the run goes on.</summary>
@@ -51,6 +52,20 @@ public sealed class OutputPlan
         var output = new FileOutput(path, full);
         _targets.Add(new FileTarget(flag, full, output));
         return output;
+    }
+
+    /// <summary>
+    /// Declares FLAG's file PATH to append to (a job summary other steps write too): checked like
+    /// <see cref="File"/>, appended to after every other output is in place.
+    /// </summary>
+    public FileOutput? AppendFile(string flag, string? path)
+    {
+        var output = File(flag, path);
+        if (output is null)
+            return null;
+        var appended = new FileOutput(output.Path, output.Full) { Append = true };
+        _targets[^1] = new FileTarget(flag, output.Full, appended);
+        return appended;
     }
 
     /// <summary>Declares FLAG's directory PATH: an existing directory, or one to create in an existing directory.</summary>
@@ -100,7 +115,7 @@ public sealed class OutputPlan
                 foreach (var target in _targets)
                     switch (target)
                     {
-                        case FileTarget { Output: { Text: { } text } f }:
+                        case FileTarget { Output: { Text: { } text, Append: false } f }:
                             temps.Add((WriteTemp(target.Flag, f.Path, f.Full, text), f.Full));
                             break;
                         case DirectoryTarget { Output: var d } when d.Entries.Count > 0 || !d.Exists:
@@ -137,6 +152,18 @@ public sealed class OutputPlan
                 throw new UsageException($"{final}: cannot rename the written file into place: {e.Message}");
             }
         }
+        foreach (var target in _targets)
+            if (target is FileTarget { Output: { Text: { } text, Append: true } f })
+            {
+                try
+                {
+                    System.IO.File.AppendAllText(f.Full, text);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new UsageException($"{target.Flag} {f.Path}: cannot append: {e.Message}");
+                }
+            }
         if (_stdoutText is not null)
             stdout.Write(_stdoutText);
     }
