@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.CommandLine;
 using System.Globalization;
+using Checker.Cli.Documents;
 using Checker.Cli.Rendering;
 using Checker.Model.State;
 using Checker.Properties.Exhaustive;
@@ -26,6 +27,7 @@ public static class ExploreCommand
         var shard = new Option<string?>("--shard") { Description = "I/N: check only the states whose fingerprint falls in share I of N (docs/explore.md)" };
         var corpus = new Option<string?>("--corpus") { Description = "Directory to write each shrunk counterexample to, one file each, named by its fingerprint" };
         var json = new Option<string?>("--json") { Description = "Write the result as JSON to FILE, or to stdout with '-'" };
+        var summary = new Option<string?>("--summary") { Description = "Append a GitHub Actions job summary (markdown) to FILE, e.g. --summary \"$GITHUB_STEP_SUMMARY\"" };
         var junit = new Option<string?>("--junit") { Description = "Write a JUnit XML report (one test case per property) to FILE" };
         var faults = new Option<bool>("--faults") { Description = "Also explore fault injections (off by default, as in check)" };
         var por = new Option<bool>("--por") { Description = "Partial-order reduction (bfs only; off by default): try each run of fault injections in one order (docs/explore.md)" };
@@ -35,12 +37,13 @@ public static class ExploreCommand
             + "64-bit fingerprint of their canonical encoding. bfs finds the shortest counterexample of each property. "
             + "Every counterexample is shrunk and printed like check's.\n" + Cli.ExitCodesHelp)
         {
-            scenario, kernel, property, variant, strategy, depth, budget, shard, corpus, json, junit, faults, seed, por,
+            scenario, kernel, property, variant, strategy, depth, budget, shard, corpus, json, junit, summary, faults, seed, por,
         };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(scenario)!;
-            var machine = CommonOptions.LoadScenario(path, parse.GetValue(variant), parse.GetValue(kernel));
+            var (machine, text) = CommonOptions.LoadScenarioWithText(path, parse.GetValue(variant), parse.GetValue(kernel));
+            var source = ScenarioDocuments.Of(path, text);
             var invariants = CommonOptions.SelectInvariants(parse.GetValue(property));
             int maxDepth = parse.GetValue(depth);
             if (maxDepth is < 1 or > 10_000)
@@ -59,12 +62,14 @@ public static class ExploreCommand
             var options = new ExploreOptions(invariants, chosen, maxDepth, seconds,
                 ParseShard(parse.GetValue(shard)), parse.GetValue(faults) ? GenConfig.Default.WithFaults() : GenConfig.Default,
                 parse.GetValue(seed));
+            using var interrupt = Interrupt.Listen();
             options = options with
             {
+                Cancel = interrupt.Token,
                 PartialOrder = parse.GetValue(por),
                 OnFound = found =>
                 {
-                    var report = ExploreReport.Shrunk(path, machine, options, found, replay);
+                    var report = ExploreReport.Shrunk(path, source, machine, options, found, replay);
                     reports[report.Property] = report;
                     if (corpusDir is not null)
                         Corpus.Write(corpusDir, report);
@@ -73,14 +78,16 @@ public static class ExploreCommand
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var outcome = RunWithProgress(machine, options, stderr);
             var ordered = outcome.Found.Select(f => reports[f.Violation.Property]).ToImmutableArray();
-            var result = new ExploreReport(path, machine.Variants, options, outcome, ordered, clock.ElapsedMilliseconds - outcome.Milliseconds);
+            var result = new ExploreReport(path, source, machine.Variants, options, outcome, ordered, clock.ElapsedMilliseconds - outcome.Milliseconds);
             if (parse.GetValue(json) is { } jsonPath)
-                JsonOut.ToFileOrStdout(jsonPath, result.Json(), stdout);
+                JsonOut.ToFileOrStdout(jsonPath, DocumentJson.Write(result.ToDocument().RelativeTo(jsonPath)), stdout);
             if (parse.GetValue(junit) is { } junitPath)
-                AtomicFile.Write(junitPath, result.Junit(invariants));
+                AtomicFile.Write(junitPath, result.Junit());
+            if (parse.GetValue(summary) is { } summaryPath)
+                JobSummary.Append(summaryPath, JobSummary.Explore(result));
             if (parse.GetValue(json) != "-")
                 stdout.Write(result.Text());
-            return (int)(ordered.IsEmpty ? ExitCode.Ok : ExitCode.Counterexample);
+            return result.ExitCode;
         });
         return command;
     }
