@@ -4,6 +4,7 @@ using Checker.Cli.Rendering;
 using Checker.Model.State;
 using Checker.Properties.Exploration;
 using Checker.Properties.Generation;
+using Checker.Properties.Verdicts;
 using Spectre.Console;
 
 namespace Checker.Cli.Commands;
@@ -52,7 +53,15 @@ public static class CheckCommand
             var gen = Weights(parse.GetValue(faults) ? GenConfig.Default.WithFaults() : GenConfig.Default, parse.GetValue(weight) ?? []);
             var options = new CheckOptions(invariants, parse.GetValue(seed), max, seconds, gen);
             var outcome = RunWithProgress(machine, options, stderr);
-            var result = CheckResult.From(path, machine, options, outcome, ReplayCommand(path, machine.Variants, parse));
+            var vacuous = Vacuity.Of(machine, invariants);
+            var result = CheckResult.From(path, machine, options, outcome, ReplayCommand(path, machine.Variants, parse)) with
+            {
+                Vacuous = vacuous,
+                AllVacuous = vacuous.Count == invariants.Length,
+                VacuousReason = Vacuity.NoIommuReason(machine) ?? string.Join("; ", vacuous.Select(v => $"{v.Property}: {v.Reason}")),
+            };
+            if (result.Report is null && Vacuity.Warning(machine, invariants) is { } warning)
+                stderr.WriteLine(warning);
             if (parse.GetValue(json) is { } jsonPath)
                 JsonOut.ToFileOrStdout(jsonPath, result.Json(), stdout);
             if (parse.GetValue(junit) is { } junitPath)

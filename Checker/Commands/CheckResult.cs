@@ -1,12 +1,22 @@
 using Checker.Cli.Rendering;
 using Checker.Model.State;
 using Checker.Properties.Exploration;
+using Checker.Properties.Verdicts;
 
 namespace Checker.Cli.Commands;
 
 /// <summary>What `check` found: a pass summary, or a shrunk counterexample report.</summary>
 public sealed record CheckResult(string Scenario, Variants Variants, ulong Seed, CheckOutcome Outcome, CounterexampleReport? Report)
 {
+    /// <summary>The checked properties that have nothing to compare on the machine (<see cref="Vacuity"/>), with why.</summary>
+    public IReadOnlyList<(string Property, string Reason)> Vacuous { get; init; } = [];
+
+    /// <summary>Every checked property is vacuous: the run is not a pass, it shows nothing.</summary>
+    public bool AllVacuous { get; init; }
+
+    /// <summary>Why the run as a whole is vacuous.</summary>
+    public string? VacuousReason { get; init; }
+
     public static CheckResult From(string path, Machine machine, CheckOptions options, CheckOutcome outcome, string replay)
     {
         if (outcome.Found is not { } found)
@@ -20,7 +30,9 @@ public sealed record CheckResult(string Scenario, Variants Variants, ulong Seed,
     }
 
     public string Text() => Report?.Text()
-        ?? $"checker: passed: {Outcome.Tests} orderings, {Outcome.Steps} steps, no invariant broken (seed {Seed}).\n";
+        ?? (AllVacuous
+            ? $"checker: vacuous: {VacuousReason} ({Outcome.Tests} orderings, {Outcome.Steps} steps, seed {Seed}).\n"
+            : $"checker: passed: {Outcome.Tests} orderings, {Outcome.Steps} steps, no invariant broken (seed {Seed}).\n");
 
     public string Json() => JsonOut.Write(w =>
     {
@@ -30,7 +42,21 @@ public sealed record CheckResult(string Scenario, Variants Variants, ulong Seed,
             return;
         }
         w.WriteStartObject();
-        w.WriteString("status", "passed");
+        w.WriteString("status", AllVacuous ? "vacuous" : "passed");
+        w.WriteBoolean("vacuous", AllVacuous);
+        if (AllVacuous)
+            w.WriteString("vacuousReason", VacuousReason);
+        else
+            w.WriteNull("vacuousReason");
+        w.WriteStartArray("vacuousProperties");
+        foreach (var (property, reason) in Vacuous)
+        {
+            w.WriteStartObject();
+            w.WriteString("property", property);
+            w.WriteString("reason", reason);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
         w.WriteString("scenario", Scenario);
         CounterexampleReport.WriteVariants(w, Variants);
         w.WriteNull("property");

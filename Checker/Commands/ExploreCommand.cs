@@ -73,7 +73,15 @@ public static class ExploreCommand
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var outcome = RunWithProgress(machine, options, stderr);
             var ordered = outcome.Found.Select(f => reports[f.Violation.Property]).ToImmutableArray();
-            var result = new ExploreReport(path, machine.Variants, options, outcome, ordered, clock.ElapsedMilliseconds - outcome.Milliseconds);
+            var vacuous = Properties.Verdicts.Vacuity.Of(machine, invariants);
+            var result = new ExploreReport(path, machine.Variants, options, outcome, ordered, clock.ElapsedMilliseconds - outcome.Milliseconds)
+            {
+                Vacuous = vacuous,
+                VacuousReason = vacuous.Count < invariants.Length ? null
+                    : Properties.Verdicts.Vacuity.NoIommuReason(machine) ?? string.Join("; ", vacuous.Select(v => $"{v.Property}: {v.Reason}")),
+            };
+            if (ordered.IsEmpty && Properties.Verdicts.Vacuity.Warning(machine, invariants) is { } warning)
+                stderr.WriteLine(warning);
             if (parse.GetValue(json) is { } jsonPath)
                 JsonOut.ToFileOrStdout(jsonPath, result.Json(), stdout);
             if (parse.GetValue(junit) is { } junitPath)

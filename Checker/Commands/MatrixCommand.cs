@@ -36,6 +36,8 @@ public static class MatrixCommand
             var options = new MatrixOptions(invariants, parse.GetValue(seed), max, parse.GetValue(all));
             var result = VariantMatrix.Run(machine, options, Progress(machine, options, stderr));
             var report = new MatrixReport(path, options, result);
+            if (Properties.Verdicts.Vacuity.Warning(machine, invariants) is { } warning)
+                stderr.WriteLine(warning);
             if (parse.GetValue(json) is { } jsonPath)
                 JsonOut.ToFileOrStdout(jsonPath, report.Json(), stdout);
             if (parse.GetValue(json) != "-")

@@ -16,6 +16,12 @@ public sealed record ExploreReport(
     string Scenario, Variants Variants, ExploreOptions Options, ExploreOutcome Outcome,
     ImmutableArray<CounterexampleReport> Counterexamples, long ShrinkMilliseconds)
 {
+    /// <summary>The explored properties that have nothing to compare on the machine, with why (<see cref="Properties.Verdicts.Vacuity"/>).</summary>
+    public IReadOnlyList<(string Property, string Reason)> Vacuous { get; init; } = [];
+
+    /// <summary>Why every explored property is vacuous, or null when some is not.</summary>
+    public string? VacuousReason { get; init; }
+
     public static ExploreReport From(string path, Machine machine, ExploreOptions options, ExploreOutcome outcome, string replay)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -39,14 +45,29 @@ public sealed record ExploreReport(
             + $"by {Options.Strategy.ToString().ToLowerInvariant()}{(Options.Shard.Count > 1 ? $", shard {Options.Shard}" : "")}"
             + (o.Complete ? ", the whole space within the bound" : "") + "\n";
         if (Counterexamples.IsEmpty)
-            return head + "checker: passed: no invariant broken.\n";
+            return head + (VacuousReason is null ? "checker: passed: no invariant broken.\n" : $"checker: vacuous: {VacuousReason}.\n");
         return head + string.Concat(Counterexamples.Select(r => "\n" + r.Text()));
     }
 
     public string Json() => JsonOut.Write(w =>
     {
         w.WriteStartObject();
-        w.WriteString("status", Counterexamples.IsEmpty ? "passed" : "counterexample");
+        bool vacuous = Counterexamples.IsEmpty && VacuousReason is not null;
+        w.WriteString("status", !Counterexamples.IsEmpty ? "counterexample" : vacuous ? "vacuous" : "passed");
+        w.WriteBoolean("vacuous", vacuous);
+        if (vacuous)
+            w.WriteString("vacuousReason", VacuousReason);
+        else
+            w.WriteNull("vacuousReason");
+        w.WriteStartArray("vacuousProperties");
+        foreach (var (property, reason) in Vacuous)
+        {
+            w.WriteStartObject();
+            w.WriteString("property", property);
+            w.WriteString("reason", reason);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
         w.WriteString("scenario", Scenario);
         CounterexampleReport.WriteVariants(w, Variants);
         w.WriteString("strategy", Options.Strategy.ToString().ToLowerInvariant());

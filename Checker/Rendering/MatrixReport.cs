@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Checker.Properties.Matrix;
+using Checker.Properties.Verdicts;
 
 namespace Checker.Cli.Rendering;
 
@@ -12,6 +13,10 @@ namespace Checker.Cli.Rendering;
 /// </summary>
 public sealed record MatrixReport(string Scenario, MatrixOptions Options, MatrixResult Result)
 {
+    /// <summary>Why the cell's property has nothing to compare on the machine under the cell's variants, or null.</summary>
+    public string? VacuousReason(MatrixCell cell) =>
+        cell.Passed ? Vacuity.Reason(Result.Machine with { Variants = cell.Row.Variants }, cell.Invariant) : null;
+
     public string Text()
     {
         var r = Result;
@@ -33,7 +38,7 @@ public sealed record MatrixReport(string Scenario, MatrixOptions Options, Matrix
                 var cell = r.Cell(row, c);
                 if (cell.Passed)
                 {
-                    line.Add("pass");
+                    line.Add(VacuousReason(cell) is null ? "pass" : "vacuous");
                     continue;
                 }
                 notes.Add($"[{notes.Count + 1}] {cell.Row.Label} x {cell.Invariant.Name} ({cell.Shrunk!.Events.Length} events): {cell.Shrunk.Violation.Message}");
@@ -54,7 +59,9 @@ public sealed record MatrixReport(string Scenario, MatrixOptions Options, Matrix
                 sb.Append(note).Append('\n');
         }
         int failing = r.Cells.Count(cell => !cell.Passed);
-        sb.Append(CultureInfo.InvariantCulture, $"\nchecker: {r.Rows.Length} rows x {r.Columns.Length} invariants, {failing} failing cells (seed {Options.Seed}).\n");
+        int vacuousCells = r.Cells.Count(cell => VacuousReason(cell) is not null);
+        var vacuousText = vacuousCells > 0 ? string.Create(CultureInfo.InvariantCulture, $", {vacuousCells} vacuous (nothing to compare)") : "";
+        sb.Append(CultureInfo.InvariantCulture, $"\nchecker: {r.Rows.Length} rows x {r.Columns.Length} invariants, {failing} failing cells{vacuousText} (seed {Options.Seed}).\n");
         return sb.ToString();
     }
 
@@ -92,7 +99,11 @@ public sealed record MatrixReport(string Scenario, MatrixOptions Options, Matrix
     {
         w.WriteStartObject();
         w.WriteString("property", cell.Invariant.Name);
-        w.WriteString("status", cell.Passed ? "passed" : "counterexample");
+        var vacuous = VacuousReason(cell);
+        w.WriteString("status", !cell.Passed ? "counterexample" : vacuous is null ? "passed" : "vacuous");
+        w.WriteBoolean("vacuous", vacuous is not null);
+        if (vacuous is not null)
+            w.WriteString("vacuousReason", vacuous);
         w.WriteNumber("tests", cell.Outcome.Tests);
         if (cell.Shrunk is { } shrunk)
         {
