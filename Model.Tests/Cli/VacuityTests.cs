@@ -27,7 +27,7 @@ public class VacuityTests
             var r = CliRun.Run("check", scenario, "--max-tests", "20", "--json", "-");
             Assert.Equal(0, r.Exit);
             Assert.Contains("checker: warning: vacuous: the machine has no IOMMU instance", r.Err);
-            Assert.Equal("vacuous", r.Json.GetProperty("status").GetString());
+            Assert.Equal("vacuous", r.Json.GetProperty("verdict").GetString());
             Assert.True(r.Json.GetProperty("vacuous").GetBoolean());
             Assert.Contains("no device is behind a registered IOMMU", r.Json.GetProperty("vacuousReason").GetString());
             var text = CliRun.Run("check", scenario, "--max-tests", "20");
@@ -48,11 +48,11 @@ public class VacuityTests
         {
             var explore = CliRun.Run("explore", scenario, "--depth", "3", "--json", "-");
             Assert.Contains("checker: warning: vacuous", explore.Err);
-            Assert.Equal("vacuous", explore.Json.GetProperty("status").GetString());
+            Assert.Equal("vacuous", explore.Json.GetProperty("verdict").GetString());
             var matrix = CliRun.Run("matrix", scenario, "--max-tests", "5", "--property", "NonAcsSiblingsShareGroup", "--json", "-");
             Assert.Contains("checker: warning: vacuous", matrix.Err);
             var cell = matrix.Json.GetProperty("rows")[0].GetProperty("cells")[0];
-            Assert.Equal("vacuous", cell.GetProperty("status").GetString());
+            Assert.Equal("vacuous", cell.GetProperty("verdict").GetString());
             Assert.True(cell.GetProperty("vacuous").GetBoolean());
         }
         finally
@@ -65,7 +65,7 @@ public class VacuityTests
     public void A_machine_with_devices_behind_an_IOMMU_passes_without_a_warning()
     {
         var r = CliRun.Run("check", ScenarioFiles.Path("hisilicon-d05-mlx5-module"), "--property", "GroupBookkeepingConsistent", "--max-tests", "20", "--json", "-");
-        Assert.Equal("passed", r.Json.GetProperty("status").GetString());
+        Assert.Equal("passed", r.Json.GetProperty("verdict").GetString());
         Assert.DoesNotContain("vacuous", r.Err);
         Assert.False(r.Json.GetProperty("vacuous").GetBoolean());
     }
@@ -79,7 +79,7 @@ public class VacuityTests
         Assert.Contains("no IOMMU driver is a module", Vacuity.Reason(d05, LifecycleInvariants.IommuReloadIsClean));
         Assert.Null(Vacuity.Reason(d05, GroupInvariants.NonAcsSiblingsShareGroup));
         var r = CliRun.Run("check", ScenarioFiles.Path("hisilicon-d05-builtin"), "--property", "IommuReloadIsClean", "--max-tests", "10", "--json", "-");
-        Assert.Equal("vacuous", r.Json.GetProperty("status").GetString());
+        Assert.Equal("vacuous", r.Json.GetProperty("verdict").GetString());
         Assert.Contains("checker: warning: vacuous: no IOMMU driver is a module", r.Err);
     }
 }

@@ -33,6 +33,13 @@ public sealed record ExploreOptions(
     bool PartialOrder = false)
 {
     public const int DefaultMaxDepth = 40;
+
+    /// <summary>Ctrl-C: the run ends after the batch (or stretch of states) under way, as a time budget would end it.</summary>
+    public CancellationToken Cancel { get; init; }
+
+    /// <summary>Whether the run must stop now: its time budget spent, or Ctrl-C.</summary>
+    public bool OutOfTime(System.Diagnostics.Stopwatch clock) =>
+        Cancel.IsCancellationRequested || TimeBudgetSeconds is double b && clock.Elapsed.TotalSeconds >= b;
 }
 
 /// <summary>Progress of a running exploration, for the TTY.</summary>

@@ -8,17 +8,39 @@ using Checker.Properties.Invariants;
 
 namespace Checker.Properties.Exploration;
 
-/// <summary>What `check` is asked to do.</summary>
+/// <summary>
+/// What `check` is asked to do. With ALL the run goes on after a property breaks, with the
+/// properties not yet broken, so that every property gets its own counterexample or verdict.
+/// CANCEL (Ctrl-C) ends the run after the batch under way.
+/// </summary>
 public sealed record CheckOptions(ImmutableArray<Invariant> Invariants, ulong Seed, int MaxTests, double? TimeBudgetSeconds, GenConfig Gen)
 {
     public const int DefaultMaxTests = 10_000;
+
+    public bool All { get; init; }
+
+    public CancellationToken Cancel { get; init; }
 }
+
+/// <summary>Why a check ended: every ordering asked was tried, or what stopped it first.</summary>
+public enum CheckStop { Finished, FirstCounterexample, EveryPropertyBroken, TimeBudget, Interrupted }
+
+/// <summary>A counterexample and the 0-based ordering that found it.</summary>
+public sealed record FoundOrdering(Counterexample Counterexample, int Ordering);
 
 /// <summary>Progress of a running check, for the TTY.</summary>
 public readonly record struct CheckProgress(int Tests, long Steps, int MaxTests);
 
-/// <summary>The outcome: the orderings tried, and the first counterexample (in test order) if any.</summary>
-public sealed record CheckOutcome(int Tests, long Steps, Counterexample? Found, int FailingTest, long Milliseconds);
+/// <summary>
+/// The outcome: the orderings tried, and the first counterexample (in test order) if any; with
+/// <see cref="CheckOptions.All"/>, <see cref="AllFound"/> holds the first of every broken property.
+/// </summary>
+public sealed record CheckOutcome(int Tests, long Steps, Counterexample? Found, int FailingTest, long Milliseconds)
+{
+    public ImmutableArray<FoundOrdering> AllFound { get; init; } = Found is null ? [] : [new FoundOrdering(Found, FailingTest)];
+
+    public CheckStop Stop { get; init; } = Found is null ? CheckStop.Finished : CheckStop.FirstCounterexample;
+}
 
 /// <summary>
 /// The exploration loop. Ordering 0 is the scenario's own script (so a scripted boot that fails is
@@ -35,29 +57,61 @@ public static class Explorer
     {
         var clock = Stopwatch.StartNew();
         var choices = EventGen.Choices(m, options.Gen);
+        var active = options;
+        var found = ImmutableArray.CreateBuilder<FoundOrdering>();
         int tests = 0;
         long steps = 0;
+        var stop = CheckStop.Finished;
         while (tests < options.MaxTests)
         {
-            if (options.TimeBudgetSeconds is double budget && clock.Elapsed.TotalSeconds >= budget)
+            if (options.Cancel.IsCancellationRequested)
+            {
+                stop = CheckStop.Interrupted;
                 break;
+            }
+            if (options.TimeBudgetSeconds is double budget && clock.Elapsed.TotalSeconds >= budget)
+            {
+                stop = CheckStop.TimeBudget;
+                break;
+            }
             int batch = Math.Min(BatchSize, options.MaxTests - tests);
             var results = new RunResult[batch];
-            Parallel.For(0, batch, k => results[k] = RunTest(m, choices, options, tests + k));
+            var run = active;
+            Parallel.For(0, batch, k => results[k] = RunTest(m, choices, run, tests + k));
             for (int k = 0; k < batch; k++)
             {
                 steps += results[k].Events.Length;
-                if (results[k].First is { } v)
-                {
-                    var events = results[k].Events.Select(e => e.Event).ToImmutableArray();
-                    var found = new Counterexample(m, events, v.Violation, results[k].Final);
-                    return new CheckOutcome(tests + k + 1, steps, found, tests + k, clock.ElapsedMilliseconds);
-                }
+                if (results[k].First is not { } v || found.Any(f => f.Counterexample.Violation.Property == v.Violation.Property))
+                    continue;
+                var events = results[k].Events.Select(e => e.Event).ToImmutableArray();
+                found.Add(new FoundOrdering(new Counterexample(m, events, v.Violation, results[k].Final), tests + k));
+                if (!options.All)
+                    return Outcome(tests + k + 1, CheckStop.FirstCounterexample);
             }
             tests += batch;
             progress?.Invoke(new CheckProgress(tests, steps, options.MaxTests));
+            if (found.Count > 0)
+            {
+                // Later batches look only for the properties not broken yet; the batch size, not timing, decides which.
+                active = options with { Invariants = [.. options.Invariants.Where(i => found.All(f => f.Counterexample.Violation.Property != i.Name))] };
+                if (active.Invariants.IsEmpty)
+                {
+                    stop = CheckStop.EveryPropertyBroken;
+                    break;
+                }
+            }
         }
-        return new CheckOutcome(tests, steps, null, -1, clock.ElapsedMilliseconds);
+        return Outcome(tests, stop);
+
+        CheckOutcome Outcome(int tried, CheckStop why)
+        {
+            var first = found.Count > 0 ? found[0] : null;
+            return new CheckOutcome(tried, steps, first?.Counterexample, first?.Ordering ?? -1, clock.ElapsedMilliseconds)
+            {
+                AllFound = found.ToImmutable(),
+                Stop = why,
+            };
+        }
     }
 
     /// <summary>The seed of test I: SplitMix64 of the run's seed and I, so tests are independent and reproducible.</summary>
