@@ -24,6 +24,8 @@ public static class Cli
         root.Subcommands.Add(GraphCommand.Create(stdout));
         root.Subcommands.Add(ExploreCommand.Create(stdout, stderr));
         root.Subcommands.Add(CorpusCommand.Create(stdout));
+        root.Subcommands.Add(ListCommand.Create(stdout));
+        root.Subcommands.Add(InitCommand.Create(stdout));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

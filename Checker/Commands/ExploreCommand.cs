@@ -27,6 +27,7 @@ public static class ExploreCommand
         var shard = new Option<string?>("--shard") { Description = "I/N: check only the states whose fingerprint falls in share I of N (docs/explore.md)" };
         var corpus = new Option<string?>("--corpus") { Description = "Directory to write each shrunk counterexample to, one file each, named by its fingerprint" };
         var json = new Option<string?>("--json") { Description = "Write the result as JSON to FILE, or to stdout with '-'" };
+        var summary = new Option<string?>("--summary") { Description = "Append a GitHub Actions job summary (markdown) to FILE, e.g. --summary \"$GITHUB_STEP_SUMMARY\"" };
         var junit = new Option<string?>("--junit") { Description = "Write a JUnit XML report (one test case per property) to FILE" };
         var faults = new Option<bool>("--faults") { Description = "Also explore fault injections (off by default, as in check)" };
         var por = new Option<bool>("--por") { Description = "Partial-order reduction (bfs only; off by default): try each run of fault injections in one order (docs/explore.md)" };
@@ -36,7 +37,7 @@ public static class ExploreCommand
             + "64-bit fingerprint of their canonical encoding. bfs finds the shortest counterexample of each property. "
             + "Every counterexample is shrunk and printed like check's.\n" + Cli.ExitCodesHelp)
         {
-            scenario, kernel, property, variant, strategy, depth, budget, shard, corpus, json, junit, faults, seed, por,
+            scenario, kernel, property, variant, strategy, depth, budget, shard, corpus, json, junit, summary, faults, seed, por,
         };
         command.SetAction(parse =>
         {
@@ -84,6 +85,8 @@ public static class ExploreCommand
                 JsonOut.ToFileOrStdout(jsonPath, DocumentJson.Write(result.ToDocument().RelativeTo(jsonPath)), stdout);
             if (parse.GetValue(junit) is { } junitPath)
                 AtomicFile.Write(junitPath, result.Junit());
+            if (parse.GetValue(summary) is { } summaryPath)
+                JobSummary.Append(summaryPath, JobSummary.Explore(result));
             if (parse.GetValue(json) != "-")
                 stdout.Write(result.Text());
             return result.ExitCode;

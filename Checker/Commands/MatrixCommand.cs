@@ -16,6 +16,8 @@ public static class MatrixCommand
         var seed = new Option<ulong>("--seed") { Description = "Seed of every cell's orderings (default 1); the same seed gives the same output", DefaultValueFactory = _ => CheckCommand.DefaultSeed };
         var maxTests = new Option<int>("--max-tests") { Description = $"Orderings per cell (default {MatrixOptions.DefaultMaxTests}); ordering 0 is the scenario's own script", DefaultValueFactory = _ => MatrixOptions.DefaultMaxTests };
         var json = new Option<string?>("--json") { Description = "Write the matrix as JSON, each failing cell with its full counterexample, to FILE, or to stdout with '-'" };
+        var summary = new Option<string?>("--summary") { Description = "Append a GitHub Actions job summary (markdown) to FILE, e.g. --summary \"$GITHUB_STEP_SUMMARY\"" };
+        var junit = new Option<string?>("--junit") { Description = "Write a JUnit XML report (one suite per row, one test case per cell) to FILE" };
         var all = new Option<bool>("--all-variants") { Description = "Rows are every combination of every variant value, instead of one key at a time over the keys that matter" };
         var command = new Command("matrix",
             "Run `check` once per invariant and per variant row, in parallel, and print a table: rows are variants "
@@ -24,7 +26,7 @@ public static class MatrixCommand
             + "with a footnote giving its cause. IOMMU devices are never unbound or hot-removed in the orderings (docs/matrix.md).\n"
             + Cli.ExitCodesHelp)
         {
-            scenario, property, seed, maxTests, json, all,
+            scenario, property, seed, maxTests, json, junit, summary, all,
         };
         command.SetAction(parse =>
         {
@@ -42,6 +44,10 @@ public static class MatrixCommand
                 stderr.WriteLine(warning);
             if (parse.GetValue(json) is { } jsonPath)
                 JsonOut.ToFileOrStdout(jsonPath, DocumentJson.Write(report.ToDocument().RelativeTo(jsonPath)), stdout);
+            if (parse.GetValue(junit) is { } junitPath)
+                AtomicFile.Write(junitPath, report.Junit());
+            if (parse.GetValue(summary) is { } summaryPath)
+                JobSummary.Append(summaryPath, JobSummary.Matrix(report));
             if (parse.GetValue(json) != "-")
                 stdout.Write(report.Text());
             return report.ExitCode;
