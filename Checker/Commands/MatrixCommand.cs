@@ -47,7 +47,7 @@ public static class MatrixCommand
             if (parse.GetValue(summary) is { } summaryPath)
                 JobSummary.Append(summaryPath, JobSummary.Matrix(report));
             if (parse.GetValue(json) != "-")
-                stdout.Write(report.Text());
+                stdout.Write(report.Text(Tables.Colour(stdout)));
             return report.ExitCode;
         });
         return command;
