@@ -90,15 +90,6 @@ public static class JobSummary
 
     /// <summary>TEXT safe inside a markdown paragraph or table cell.</summary>
     private static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal);
-
-    /// <summary>Appends TEXT to PATH in one write, as `$GITHUB_STEP_SUMMARY` expects; the directory must exist.</summary>
-    public static void Append(string path, string text)
-    {
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
-        if (!Directory.Exists(dir))
-            throw new UsageException($"--summary {path}: directory {dir} does not exist");
-        File.AppendAllText(path, text);
-    }
 }
 
 /// <summary>A failing matrix cell with its footnote number.</summary>
