@@ -50,12 +50,12 @@ public static class JobSummary
         sb.Append(CultureInfo.InvariantCulture, $"## checker matrix `{report.Scenario}`\n\n");
         sb.Append(Headline(report.Verdict));
         sb.Append(CultureInfo.InvariantCulture, $". {r.Rows.Length} rows x {r.Columns.Length} invariants, seed {report.Options.Seed}, {report.Options.MaxTests} orderings per cell.\n\n");
-        sb.Append("| variant | ").Append(string.Join(" | ", r.Columns.Select((_, c) => $"I{c + 1}"))).Append(" |\n");
-        sb.Append("| --- |").Append(string.Concat(r.Columns.Select(_ => " --- |"))).Append('\n');
+        sb.Append("| variant | kernel | ").Append(string.Join(" | ", r.Columns.Select((_, c) => $"I{c + 1}"))).Append(" |\n");
+        sb.Append("| --- | --- |").Append(string.Concat(r.Columns.Select(_ => " --- |"))).Append('\n');
         var failed = new List<Rendering.MatrixFootnote>();
         for (int row = 0; row < r.Rows.Length; row++)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"| {r.Rows[row].Label} |");
+            sb.Append(CultureInfo.InvariantCulture, $"| {r.Rows[row].Label} | {r.Rows[row].Kernel} |");
             for (int c = 0; c < r.Columns.Length; c++)
             {
                 var cell = r.Cell(row, c);

@@ -66,7 +66,7 @@ public class TableStyleTests
         var second = CliRun.Run(args);
         Assert.Equal(first.Out, second.Out);
         Assert.DoesNotContain('\u001b', first.Out);
-        Assert.Contains("\nvariant                 I1\ngroups=probe-time       2ev[1]\n", first.Out, StringComparison.Ordinal);
+        Assert.Contains("\nvariant                 kernel  I1\ngroups=probe-time       5.3     2ev[1]\n", first.Out, StringComparison.Ordinal);
         Assert.DoesNotContain(" \n", first.Out, StringComparison.Ordinal);
 
         var validate = CliRun.Run("validate", "scenarios/hisilicon-d05-builtin.yaml", "--iommu-groups", Fixtures.Path("d05/iommu-groups-wrong.txt"));
