@@ -82,7 +82,9 @@ public static class ExploreCommand
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var outcome = RunWithProgress(machine, options, stderr);
             var ordered = outcome.Found.Select(f => reports[f.Violation.Property]).ToImmutableArray();
-            var result = new ExploreReport(path, source, machine.Variants, options, outcome, ordered, clock.ElapsedMilliseconds - outcome.Milliseconds);
+            if (ordered.IsEmpty && Properties.Verdicts.Vacuity.Warning(machine, invariants) is { } warning)
+                stderr.WriteLine(warning);
+            var result = new ExploreReport(path, source, machine.Variants, options, outcome, ordered, clock.ElapsedMilliseconds - outcome.Milliseconds) { Machine = machine };
             var jsonPath = parse.GetValue(json);
             var document = jsonPath is null ? null : DocumentJson.Write(result.ToDocument().RelativeTo(jsonPath));
             outputs.Set(jsonOut, document!);

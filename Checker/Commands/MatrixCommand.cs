@@ -45,6 +45,8 @@ public static class MatrixCommand
                 parse.GetValue(faults) ? Properties.Generation.GenConfig.Default.WithFaults() : null) { Cancel = interrupt.Token };
             var result = VariantMatrix.Run(machine, options, Progress(machine, options, stderr));
             var report = new MatrixReport(path, ScenarioDocuments.Of(path, text), options, result);
+            if (Properties.Verdicts.Vacuity.Warning(machine, invariants) is { } warning)
+                stderr.WriteLine(warning);
             var jsonPath = parse.GetValue(json);
             var document = jsonPath is null ? null : DocumentJson.Write(report.ToDocument().RelativeTo(jsonPath));
             outputs.Set(jsonOut, document!);

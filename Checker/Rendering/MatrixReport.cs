@@ -17,7 +17,7 @@ public sealed record MatrixReport(string Scenario, ScenarioDocument Source, Matr
 {
     /// <summary>Every cell's verdict, row-major, labelled `row x property`.</summary>
     public ImmutableArray<PropertyVerdict> Verdicts =>
-        [.. Result.Cells.Select(c => new PropertyVerdict($"{c.Row.Label} x {c.Invariant.Name}", c.Verdict(Options)))];
+        [.. Result.Cells.Select(c => new PropertyVerdict($"{c.Row.Label} x {c.Invariant.Name}", c.Verdict(Options, Result.Machine)))];
 
     public Verdict Verdict => RunVerdicts.Overall(Verdicts);
 
@@ -44,7 +44,7 @@ public sealed record MatrixReport(string Scenario, ScenarioDocument Source, Matr
                 var cell = r.Cell(row, c);
                 if (cell.Passed)
                 {
-                    line.Add(cell.Verdict(Options).Kind == VerdictKind.Passed ? "pass" : "incomplete");
+                    line.Add(cell.Verdict(Options, Result.Machine).Kind switch { VerdictKind.Passed => "pass", VerdictKind.Vacuous => "vacuous", _ => "incomplete" });
                     continue;
                 }
                 notes.Add($"[{notes.Count + 1}] {cell.Row.Label} x {cell.Invariant.Name} ({cell.Shrunk!.Events.Length} events): {FindingsText(cell.Shrunk.Violation)}\n"
@@ -91,11 +91,12 @@ public sealed record MatrixReport(string Scenario, ScenarioDocument Source, Matr
 
     private MatrixCellDocument Cell(MatrixCell cell)
     {
-        var verdict = cell.Verdict(Options);
+        var verdict = cell.Verdict(Options, Result.Machine);
         CounterexampleDocument? counterexample = cell.Shrunk is null ? null : CellReport(cell).ToDocument();
         return new MatrixCellDocument(cell.Invariant.Name, verdict.Kind, verdict.Reason, cell.Outcome.Tests,
             cell.Shrunk?.Events.Length, cell.Shrunk?.Violation.Message, counterexample,
-            new MatrixCellStatsDocument(cell.Outcome.Steps, cell.Milliseconds));
+            new MatrixCellStatsDocument(cell.Outcome.Steps, cell.Milliseconds),
+            verdict.Kind == VerdictKind.Vacuous, verdict.Kind == VerdictKind.Vacuous ? verdict.Reason : null);
     }
 
     /// <summary>The shrunk counterexample of a failing CELL, as `check` reports it.</summary>
