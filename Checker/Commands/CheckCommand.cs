@@ -52,8 +52,7 @@ public static class CheckCommand
             if (seconds is <= 0)
                 throw new UsageException($"--time-budget {seconds}: must be positive");
             var gen = Weights(parse.GetValue(faults) ? GenConfig.Default.WithFaults() : GenConfig.Default, parse.GetValue(weight) ?? []);
-            using var interrupt = Interrupt.Listen();
-            var options = new CheckOptions(invariants, parse.GetValue(seed), max, seconds, gen) { All = parse.GetValue(all), Cancel = interrupt.Token };
+            var options = new CheckOptions(invariants, parse.GetValue(seed), max, seconds, gen) { All = parse.GetValue(all), Cancel = Interrupt.Current };
             var outcome = RunWithProgress(machine, options, stderr);
             var result = CheckResult.From(path, ScenarioDocuments.Of(path, text), machine, options, outcome, ReplayCommand(path, machine.Variants, parse));
             if (parse.GetValue(json) is { } jsonPath)

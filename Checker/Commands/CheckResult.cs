@@ -22,7 +22,7 @@ public sealed record CheckResult(
             return new CounterexampleReport(path, source, machine.Variants, options.Seed, f.Ordering, f.Counterexample.Events.Length, shrunk, replay,
                 new CheckStats(outcome.Tests, outcome.Steps, stats.Tried, outcome.Milliseconds + clock.ElapsedMilliseconds));
         }).ToImmutableArray();
-        return new CheckResult(path, source, machine.Variants, options, outcome, reports, RunVerdicts.OfCheck(options, outcome), replay);
+        return new CheckResult(path, source, machine.Variants, options, outcome, reports, RunVerdicts.OfCheck(options, outcome, machine), replay);
     }
 
     /// <summary>The first counterexample, if any.</summary>

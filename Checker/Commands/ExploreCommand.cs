@@ -62,10 +62,9 @@ public static class ExploreCommand
             var options = new ExploreOptions(invariants, chosen, maxDepth, seconds,
                 ParseShard(parse.GetValue(shard)), parse.GetValue(faults) ? GenConfig.Default.WithFaults() : GenConfig.Default,
                 parse.GetValue(seed));
-            using var interrupt = Interrupt.Listen();
             options = options with
             {
-                Cancel = interrupt.Token,
+                Cancel = Interrupt.Current,
                 PartialOrder = parse.GetValue(por),
                 OnFound = found =>
                 {
@@ -78,7 +77,7 @@ public static class ExploreCommand
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var outcome = RunWithProgress(machine, options, stderr);
             var ordered = outcome.Found.Select(f => reports[f.Violation.Property]).ToImmutableArray();
-            var result = new ExploreReport(path, source, machine.Variants, options, outcome, ordered, clock.ElapsedMilliseconds - outcome.Milliseconds);
+            var result = new ExploreReport(path, source, machine.Variants, options, outcome, ordered, clock.ElapsedMilliseconds - outcome.Milliseconds) { Machine = machine };
             if (parse.GetValue(json) is { } jsonPath)
                 JsonOut.ToFileOrStdout(jsonPath, DocumentJson.Write(result.ToDocument().RelativeTo(jsonPath)), stdout);
             if (parse.GetValue(junit) is { } junitPath)

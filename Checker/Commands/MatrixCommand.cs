@@ -36,8 +36,7 @@ public static class MatrixCommand
             int max = parse.GetValue(maxTests);
             if (max is < 1 or > 100_000_000)
                 throw new UsageException($"--max-tests {max}: must be between 1 and 100000000");
-            using var interrupt = Interrupt.Listen();
-            var options = new MatrixOptions(invariants, parse.GetValue(seed), max, parse.GetValue(all)) { Cancel = interrupt.Token };
+            var options = new MatrixOptions(invariants, parse.GetValue(seed), max, parse.GetValue(all)) { Cancel = Interrupt.Current };
             var result = VariantMatrix.Run(machine, options, Progress(machine, options, stderr));
             var report = new MatrixReport(path, ScenarioDocuments.Of(path, text), options, result);
             if (parse.GetValue(json) is { } jsonPath)

@@ -20,7 +20,7 @@ public sealed record ExploreReport(
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var reports = outcome.Found.Select(found => Shrunk(path, source, machine, options, found, replay)).ToImmutableArray();
-        return new ExploreReport(path, source, machine.Variants, options, outcome, reports, clock.ElapsedMilliseconds);
+        return new ExploreReport(path, source, machine.Variants, options, outcome, reports, clock.ElapsedMilliseconds) { Machine = machine };
     }
 
     /// <summary>The shrunk report of FOUND; its stats hold no wall-clock figure, so corpus files are reproducible.</summary>
@@ -32,7 +32,10 @@ public sealed record ExploreReport(
             new CheckStats(0, found.Events.Length, stats.Tried, 0));
     }
 
-    public ImmutableArray<PropertyVerdict> Verdicts => RunVerdicts.OfExplore(Options, Outcome);
+    /// <summary>The machine explored, for the vacuous verdicts.</summary>
+    public Machine? Machine { get; init; }
+
+    public ImmutableArray<PropertyVerdict> Verdicts => RunVerdicts.OfExplore(Options, Outcome, Machine);
 
     public Verdict Verdict => RunVerdicts.Overall(Verdicts);
 

@@ -61,7 +61,7 @@ public static class JobSummary
                 var cell = r.Cell(row, c);
                 if (cell.Shrunk is null)
                 {
-                    sb.Append(' ').Append(Mark(cell.Verdict(report.Options).Kind)).Append(" |");
+                    sb.Append(' ').Append(Mark(cell.Verdict(report.Options, r.Machine).Kind)).Append(" |");
                     continue;
                 }
                 failed.Add(new MatrixFootnote(failed.Count + 1, cell));

@@ -16,7 +16,7 @@ public sealed record MatrixReport(string Scenario, ScenarioDocument Source, Matr
 {
     /// <summary>Every cell's verdict, row-major, labelled `row x property`.</summary>
     public ImmutableArray<PropertyVerdict> Verdicts =>
-        [.. Result.Cells.Select(c => new PropertyVerdict($"{c.Row.Label} x {c.Invariant.Name}", c.Verdict(Options)))];
+        [.. Result.Cells.Select(c => new PropertyVerdict($"{c.Row.Label} x {c.Invariant.Name}", c.Verdict(Options, Result.Machine)))];
 
     public Verdict Verdict => RunVerdicts.Overall(Verdicts);
 
@@ -43,7 +43,7 @@ public sealed record MatrixReport(string Scenario, ScenarioDocument Source, Matr
                 var cell = r.Cell(row, c);
                 if (cell.Passed)
                 {
-                    line.Add(cell.Verdict(Options).Kind == VerdictKind.Passed ? "pass" : "incomplete");
+                    line.Add(cell.Verdict(Options, Result.Machine).Kind == VerdictKind.Passed ? "pass" : "incomplete");
                     continue;
                 }
                 notes.Add($"[{notes.Count + 1}] {cell.Row.Label} x {cell.Invariant.Name} ({cell.Shrunk!.Events.Length} events): {cell.Shrunk.Violation.Message}\n"
@@ -85,7 +85,7 @@ public sealed record MatrixReport(string Scenario, ScenarioDocument Source, Matr
 
     private MatrixCellDocument Cell(MatrixCell cell)
     {
-        var verdict = cell.Verdict(Options);
+        var verdict = cell.Verdict(Options, Result.Machine);
         CounterexampleDocument? counterexample = cell.Shrunk is null ? null : CellReport(cell).ToDocument();
         return new MatrixCellDocument(cell.Invariant.Name, verdict.Kind, verdict.Reason, cell.Outcome.Tests,
             cell.Shrunk?.Events.Length, cell.Shrunk?.Violation.Message, counterexample,

@@ -20,8 +20,8 @@ public sealed record MatrixCell(MatrixRow Row, Invariant Invariant, CheckOutcome
     public bool Passed => Shrunk is null;
 
     /// <summary>The cell's verdict: counterexample, passed (every ordering asked tried) or incomplete (Ctrl-C stopped it).</summary>
-    public Verdict Verdict(MatrixOptions options) =>
-        RunVerdicts.OfCheck(VariantMatrix.CellOptions(Invariant, options), Outcome)[0].Verdict;
+    public Verdict Verdict(MatrixOptions options, Machine machine) =>
+        RunVerdicts.OfCheck(VariantMatrix.CellOptions(Invariant, options), Outcome, machine)[0].Verdict;
 }
 
 /// <summary>What `matrix` is asked to do.</summary>

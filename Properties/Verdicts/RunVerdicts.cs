@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Checker.Model.State;
 using Checker.Properties.Exhaustive;
 using Checker.Properties.Exploration;
 
@@ -17,7 +18,7 @@ public sealed record PropertyVerdict(string Property, Verdict Verdict);
 public static class RunVerdicts
 {
     /// <summary>The verdicts of a `check` (or one matrix cell).</summary>
-    public static ImmutableArray<PropertyVerdict> OfCheck(CheckOptions options, CheckOutcome outcome)
+    public static ImmutableArray<PropertyVerdict> OfCheck(CheckOptions options, CheckOutcome outcome, Machine? machine = null)
     {
         var reason = Unfinished(options, outcome);
         return [.. options.Invariants.Select(inv =>
@@ -25,7 +26,7 @@ public static class RunVerdicts
             if (outcome.AllFound.FirstOrDefault(f => f.Counterexample.Violation.Property == inv.Name) is { } f)
                 return new PropertyVerdict(inv.Name, Verdict.Counterexample($"broken at ordering {f.Ordering} after {f.Counterexample.Events.Length} events"));
             return new PropertyVerdict(inv.Name, reason is null
-                ? Verdict.Passed($"no violation in all {outcome.Tests} orderings asked for")
+                ? Vacuous(Verdict.Passed($"no violation in all {outcome.Tests} orderings asked for"), inv.Name, machine)
                 : Verdict.Incomplete(reason));
         })];
     }
@@ -45,7 +46,7 @@ public static class RunVerdicts
     }
 
     /// <summary>The verdicts of an `explore`.</summary>
-    public static ImmutableArray<PropertyVerdict> OfExplore(ExploreOptions options, ExploreOutcome outcome)
+    public static ImmutableArray<PropertyVerdict> OfExplore(ExploreOptions options, ExploreOutcome outcome, Machine? machine = null)
     {
         var reason = Unfinished(options, outcome);
         return [.. options.Invariants.Select(inv =>
@@ -53,8 +54,8 @@ public static class RunVerdicts
             if (outcome.Found.FirstOrDefault(f => f.Violation.Property == inv.Name) is { } f)
                 return new PropertyVerdict(inv.Name, Verdict.Counterexample($"broken after {f.Events.Length} events"));
             return new PropertyVerdict(inv.Name, reason is null
-                ? Verdict.Passed(
-                    $"no violation in any of the {outcome.States} reachable states{(options.Shard.Count > 1 ? $" of shard {options.Shard}" : "")}")
+                ? Vacuous(Verdict.Passed(
+                    $"no violation in any of the {outcome.States} reachable states{(options.Shard.Count > 1 ? $" of shard {options.Shard}" : "")}"), inv.Name, machine)
                 : Verdict.Incomplete(reason));
         })];
     }
@@ -73,6 +74,9 @@ public static class RunVerdicts
             return $"random walks visit part of the space only: {reached}";
         return $"the depth bound {options.MaxDepth} was reached with states left beyond it: {reached}";
     }
+
+    private static Verdict Vacuous(Verdict passed, string property, Machine? machine) =>
+        machine is null ? passed : Vacuity.Apply(passed, property, machine);
 
     /// <summary>The verdict of the run as a whole, with a reason that counts the properties of each kind.</summary>
     public static Verdict Overall(ImmutableArray<PropertyVerdict> verdicts)
