@@ -31,6 +31,8 @@ public static class ImportCommand
         command.SetAction(parse =>
         {
             var outPath = parse.GetValue(output)!;
+            var outputs = new Output.OutputPlan();
+            var file = outputs.File("--output", outPath);
             var lspciPaths = parse.GetValue(lspci) ?? [];
             var basePath = parse.GetValue(baseScenario);
             if (lspciPaths.Length == 0 && basePath is null)
@@ -49,19 +51,30 @@ public static class ImportCommand
                 Arch = Choice(parse.GetValue(arch), "--arch", [("arm64", Arch.Arm64), ("arm", Arch.Arm), ("x86", Arch.X86)]),
                 Firmware = Choice(parse.GetValue(firmware), "--firmware", [("acpi", Firmware.Acpi), ("dt", Firmware.Dt)]),
                 Kernel = era,
+                Names = SystemPciIds(),
             };
             var result = MachineImporter.Import(input);
             var guesses = result.Guesses.Concat(UnknownGroupMembers(input, result.Machine)).ToList();
             var text = ScenarioWriter.Write(result.Machine, guesses.ToLookup(x => x.Subject, x => x.Text));
             // The file must load: a failure here is the importer's bug, not the user's input.
             ScenarioLoader.Load(outPath, text);
-            DumpFiles.WriteAtomically(outPath, text);
+            outputs.Set(file, text);
+            outputs.Commit(stdout);
             foreach (var guess in guesses)
                 stderr.WriteLine($"checker: import: guess: {guess}");
             stdout.WriteLine($"checker: wrote {outPath}: {result.Machine.Devices.Length} devices, {result.Machine.Drivers.Length} drivers, {guesses.Count} guesses");
             return (int)ExitCode.Ok;
         });
         return command;
+    }
+
+    /// <summary>The system's pci.ids (as lspci reads it), to map names back to IDs for dumps without -nn; null when there is none.</summary>
+    private static PciIdsDatabase? SystemPciIds()
+    {
+        foreach (var path in new[] { "/usr/share/misc/pci.ids", "/usr/share/hwdata/pci.ids" })
+            if (File.Exists(path))
+                return PciIdsDatabase.Parse(File.ReadAllText(path));
+        return null;
     }
 
     private static IEnumerable<Guess> UnknownGroupMembers(ImportInputs input, Machine m) =>

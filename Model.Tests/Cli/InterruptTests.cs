@@ -7,7 +7,7 @@ namespace Checker.Model.Tests.Cli;
 public class InterruptTests
 {
     [Fact]
-    public void Sigint_during_explore_writes_the_json_and_junit_of_what_was_done_and_exits_4()
+    public async Task Sigint_during_explore_writes_the_json_and_junit_of_what_was_done_and_exits_4()
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
             return;
@@ -24,12 +24,14 @@ public class InterruptTests
             using var p = Process.Start(start)!;
             var stdout = p.StandardOutput.ReadToEndAsync();
             var stderr = p.StandardError.ReadToEndAsync();
-            Thread.Sleep(6000);
+            await Task.Delay(6000);
             using (var kill = Process.Start("kill", ["-INT", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
                 kill.WaitForExit();
-            Assert.True(p.WaitForExit(60_000), "explore did not stop after SIGINT");
-            Assert.True(p.ExitCode == 4, $"exit {p.ExitCode}: {stdout.Result}{stderr.Result}");
-            Assert.Contains("checker: incomplete: interrupted (Ctrl-C)", stdout.Result);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await p.WaitForExitAsync(timeout.Token);
+            string output = await stdout, errors = await stderr;
+            Assert.True(p.ExitCode == 4, $"exit {p.ExitCode}: {output}{errors}");
+            Assert.Contains("checker: incomplete: interrupted (Ctrl-C)", output);
             var doc = JsonDocument.Parse(File.ReadAllText(json)).RootElement;
             Assert.Equal("incomplete", doc.GetProperty("verdict").GetString());
             Assert.Contains("interrupted (Ctrl-C)", doc.GetProperty("reason").GetString());
