@@ -55,6 +55,8 @@ public static class CheckCommand
             var options = new CheckOptions(invariants, parse.GetValue(seed), max, seconds, gen) { All = parse.GetValue(all), Cancel = Interrupt.Current };
             var outcome = RunWithProgress(machine, options, stderr);
             var result = CheckResult.From(path, ScenarioDocuments.Of(path, text), machine, options, outcome, ReplayCommand(path, machine.Variants, parse));
+            if (result.Reports.IsEmpty && Properties.Verdicts.Vacuity.Warning(machine, invariants) is { } warning)
+                stderr.WriteLine(warning);
             var jsonPath = parse.GetValue(json);
             var document = jsonPath is null ? null : DocumentJson.Write(result.ToDocument().RelativeTo(jsonPath));
             outputs.Set(jsonOut, document!);

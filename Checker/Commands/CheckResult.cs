@@ -66,5 +66,7 @@ public sealed record CheckResult(
         [.. Verdicts.Select(v => new PropertyVerdictDocument(v.Property, v.Verdict.Kind, v.Verdict.Reason))],
         [.. Reports.Select(r => r.ToDocument())],
         Replay,
-        new CheckStatsDocument(Outcome.Tests, Outcome.Steps, Outcome.Milliseconds));
+        new CheckStatsDocument(Outcome.Tests, Outcome.Steps, Outcome.Milliseconds),
+        Verdict.Kind == VerdictKind.Vacuous,
+        Verdict.Kind == VerdictKind.Vacuous ? Verdicts[0].Verdict.Reason : null);
 }

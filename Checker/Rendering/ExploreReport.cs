@@ -32,7 +32,7 @@ public sealed record ExploreReport(
             new CheckStats(0, found.Events.Length, stats.Tried, 0));
     }
 
-    /// <summary>The machine explored, for the vacuous verdicts.</summary>
+    /// <summary>The explored machine, for the vacuity of its properties (<see cref="Vacuity"/>).</summary>
     public Machine? Machine { get; init; }
 
     public ImmutableArray<PropertyVerdict> Verdicts => RunVerdicts.OfExplore(Options, Outcome, Machine);
@@ -68,7 +68,9 @@ public sealed record ExploreReport(
         [.. Verdicts.Select(v => new PropertyVerdictDocument(v.Property, v.Verdict.Kind, v.Verdict.Reason))],
         [.. Counterexamples.Select(r => r.ToDocument())],
         new ExploreStatsDocument(Outcome.Milliseconds, ShrinkMilliseconds,
-            Outcome.Milliseconds == 0 ? 0 : Outcome.States * 1000 / Outcome.Milliseconds, Outcome.VisitedBytes));
+            Outcome.Milliseconds == 0 ? 0 : Outcome.States * 1000 / Outcome.Milliseconds, Outcome.VisitedBytes),
+        Verdict.Kind == VerdictKind.Vacuous,
+        Verdict.Kind == VerdictKind.Vacuous ? Verdicts[0].Verdict.Reason : null);
 
     /// <summary>A JUnit report: one test case per property, failed with its counterexample, skipped when unfinished, or passed.</summary>
     public string Junit() =>

@@ -1,5 +1,5 @@
-using System.Collections.Immutable;
 using Checker.Model.State;
+using System.Collections.Immutable;
 using Checker.Properties.Exhaustive;
 using Checker.Properties.Exploration;
 
@@ -25,8 +25,10 @@ public static class RunVerdicts
         {
             if (outcome.AllFound.FirstOrDefault(f => f.Counterexample.Violation.Property == inv.Name) is { } f)
                 return new PropertyVerdict(inv.Name, Verdict.Counterexample($"broken at ordering {f.Ordering} after {f.Counterexample.Events.Length} events"));
+            if (machine is not null && Vacuity.Reason(machine, inv) is { } nothing)
+                return new PropertyVerdict(inv.Name, Verdict.Vacuous(nothing));
             return new PropertyVerdict(inv.Name, reason is null
-                ? Vacuous(Verdict.Passed($"no violation in all {outcome.Tests} orderings asked for"), inv.Name, machine)
+                ? Verdict.Passed($"no violation in all {outcome.Tests} orderings asked for")
                 : Verdict.Incomplete(reason));
         })];
     }
@@ -53,9 +55,11 @@ public static class RunVerdicts
         {
             if (outcome.Found.FirstOrDefault(f => f.Violation.Property == inv.Name) is { } f)
                 return new PropertyVerdict(inv.Name, Verdict.Counterexample($"broken after {f.Events.Length} events"));
+            if (machine is not null && Vacuity.Reason(machine, inv) is { } nothing)
+                return new PropertyVerdict(inv.Name, Verdict.Vacuous(nothing));
             return new PropertyVerdict(inv.Name, reason is null
-                ? Vacuous(Verdict.Passed(
-                    $"no violation in any of the {outcome.States} reachable states{(options.Shard.Count > 1 ? $" of shard {options.Shard}" : "")}"), inv.Name, machine)
+                ? Verdict.Passed(
+                    $"no violation in any of the {outcome.States} reachable states{(options.Shard.Count > 1 ? $" of shard {options.Shard}" : "")}")
                 : Verdict.Incomplete(reason));
         })];
     }
@@ -75,9 +79,6 @@ public static class RunVerdicts
         return $"the depth bound {options.MaxDepth} was reached with states left beyond it: {reached}";
     }
 
-    private static Verdict Vacuous(Verdict passed, string property, Machine? machine) =>
-        machine is null ? passed : Vacuity.Apply(passed, property, machine);
-
     /// <summary>The verdict of the run as a whole, with a reason that counts the properties of each kind.</summary>
     public static Verdict Overall(ImmutableArray<PropertyVerdict> verdicts)
     {
@@ -87,7 +88,7 @@ public static class RunVerdicts
             .Where(c => c.Count > 0)
             .Select(c => $"{c.Count} {c.Kind.Word()}{(c.Kind == VerdictKind.Counterexample && c.Count > 1 ? "s" : "")}");
         string reason = string.Join(", ", counts);
-        if (kind == VerdictKind.Incomplete && verdicts.FirstOrDefault(v => v.Verdict.Kind == VerdictKind.Incomplete) is { } first)
+        if (kind is VerdictKind.Incomplete or VerdictKind.Vacuous && verdicts.FirstOrDefault(v => v.Verdict.Kind == kind) is { } first)
             reason += ": " + first.Verdict.Reason;
         return new Verdict(kind, reason);
     }
