@@ -23,7 +23,8 @@ public static class CorpusCommand
             "Replay every entry under its recorded variants; print a table; exit 1 if any still fails, 0 if all are fixed.") { dir };
         command.SetAction(parse =>
         {
-            var table = new Table().AddColumns("entry", "property", "events", "result");
+            var table = Tables.Create("entry", "property", "events", "result");
+            table.Columns[2].RightAligned();
             int failing = 0;
             var corpusDir = parse.GetValue(dir)!;
             var entries = Corpus.Entries(corpusDir);
@@ -33,12 +34,11 @@ public static class CorpusCommand
                 var saved = SavedCounterexample.Load(file);
                 bool fails = saved.Replay() is not null;
                 failing += fails ? 1 : 0;
-                table.AddRow(Markup.Escape(Path.GetFileName(file)), saved.Document.Property, saved.Document.Events.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    fails ? "still fails" : "fixed");
+                table.AddRow(Tables.Cell(Path.GetFileName(file)), Tables.Cell(saved.Document.Property),
+                    Tables.Cell(saved.Document.Events.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                    fails ? Tables.Cell("still fails", Tone.Bad) : Tables.Cell("fixed", Tone.Good));
             }
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
-            console.Profile.Width = 120;
-            console.Write(table);
+            stdout.Write(Tables.Render(table, Tables.Colour(stdout)));
             stdout.WriteLine($"checker: {(failing > 0 ? "counterexample" : "passed")}: {table.Rows.Count} entries, {failing} still failing");
             return (int)(failing > 0 ? ExitCode.Counterexample : ExitCode.Ok);
         });

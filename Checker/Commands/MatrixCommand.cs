@@ -52,7 +52,7 @@ public static class MatrixCommand
             outputs.Set(jsonOut, document!);
             outputs.Set(junitOut, report.Junit());
             outputs.Set(summaryOut, JobSummary.Matrix(report));
-            outputs.Stdout(jsonPath == "-" ? document! : report.Text());
+            outputs.Stdout(jsonPath == "-" ? document! : report.Text(Tables.Colour(stdout)));
             outputs.Commit(stdout);
             return report.ExitCode;
         });

@@ -62,7 +62,7 @@ public class CiOutputTests
             Assert.Equal(1, CliRun.Run([.. args, "--summary", path]).Exit);
             var md = File.ReadAllText(path);
             Assert.StartsWith("earlier step\n## checker matrix `scenarios/hisilicon-d05-builtin.yaml`\n", md, StringComparison.Ordinal);
-            Assert.Contains("| groups=probe-time | ❌ 6ev [1] |", md, StringComparison.Ordinal);
+            Assert.Contains("| groups=probe-time | 5.3 | ❌ 6ev [1] |", md, StringComparison.Ordinal);
             Assert.Contains("Replay: `checker check scenarios/hisilicon-d05-builtin.yaml --property NonAcsSiblingsShareGroup --seed 1 --max-tests 20`", md, StringComparison.Ordinal);
             Assert.Equal(md["earlier step\n".Length..], Summary(args));
         }
