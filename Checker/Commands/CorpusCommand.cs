@@ -10,7 +10,7 @@ public static class CorpusCommand
     public static Command Create(TextWriter stdout, TextWriter? stderr = null)
     {
         stderr ??= TextWriter.Null;
-        var command = new Command("corpus", "Work with a corpus directory written by `explore --corpus`.\n" + Cli.ExitCodesHelp);
+        var command = new Command("corpus", "Work with a corpus directory written by `explore --corpus`.\nExample: checker corpus replay corpus/\n" + Cli.ExitCodesHelp);
         command.Subcommands.Add(Replay(stdout, stderr));
         command.Subcommands.Add(Merge(stdout, stderr));
         return command;
@@ -20,7 +20,8 @@ public static class CorpusCommand
     {
         var dir = new Argument<string>("dir") { Description = "Corpus directory" };
         var command = new Command("replay",
-            "Replay every entry under its recorded variants; print a table; exit 1 if any still fails, 0 if all are fixed.") { dir };
+            "Replay every entry under its recorded variants; print a table; exit 1 if any still fails, 0 if all are fixed.\n"
+            + "Example: checker corpus replay corpus/") { dir };
         command.SetAction(parse =>
         {
             var table = Tables.Create("entry", "property", "events", "result");
@@ -51,7 +52,7 @@ public static class CorpusCommand
         var output = new Option<string?>("-o", "--output") { Description = "Merge into this directory (default: the first DIR)" };
         var command = new Command("merge",
             "Merge corpus directories: every entry missing from the target is copied into it; entries with the same name "
-            + "are the same shrunk counterexample, so one is kept.") { dirs, output };
+            + "are the same shrunk counterexample, so one is kept.\nExample: checker corpus merge shard-1/ shard-2/ -o corpus/") { dirs, output };
         command.SetAction(parse =>
         {
             var sources = parse.GetValue(dirs)!;

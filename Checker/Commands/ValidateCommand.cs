@@ -21,7 +21,8 @@ public static class ValidateCommand
         var partitionOnly = new Option<bool>("--partition-only") { Description = "Compare only which devices share a group, not the group ids" };
         var command = new Command("validate",
             "Run the scenario's script and compare the model's IOMMU groups with a real machine's. "
-            + "Prints a side-by-side diff and a verdict: exit 0 when they agree, 1 when they differ.\n" + Cli.ExitCodesHelp)
+            + "Prints the group lines aligned as a diff, the groups side by side and a verdict: exit 0 when they agree, 1 when they differ.\n"
+            + "Example: checker validate scenarios/hisilicon-d05-builtin.yaml --dmesg dmesg.txt\n" + Cli.ExitCodesHelp)
         {
             scenario, kernel, variant, dmesg, groups, partitionOnly,
         };
