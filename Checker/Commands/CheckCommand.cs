@@ -25,6 +25,7 @@ public static class CheckCommand
         var json = new Option<string?>("--json") { Description = "Write the result as JSON to FILE, or to stdout with '-'" };
         var junit = new Option<string?>("--junit") { Description = "Write a JUnit XML report (one test case per property) to FILE" };
         var faults = new Option<bool>("--faults") { Description = "Also generate fault injections (fail-next-probe with -EPROBE_DEFER/-ENODEV/-ENOMEM, fail-next-attach, fail-domain-alloc); off by default" };
+        var noScript = new Option<bool>("--no-script") { Description = "Draw every ordering at random, the first too: the scenario's script is not tried as ordering 0" };
         var weight = new Option<string[]>("--weight")
         {
             Description = "Override a generation weight KIND=N (0..1000), repeatable; kinds: " + string.Join(", ", Enum.GetValues<EventKind>().Select(GenConfig.Kebab)),
@@ -36,7 +37,7 @@ public static class CheckCommand
             + "On a violation, shrink it to a 1-minimal event sequence and machine and print it as a boot log with the "
             + "command that replays it.\n" + Cli.ExitCodesHelp)
         {
-            scenario, kernel, property, variant, seed, maxTests, budget, json, junit, faults, weight,
+            scenario, kernel, property, variant, seed, maxTests, budget, json, junit, faults, weight, noScript,
         };
         command.SetAction(parse =>
         {
@@ -50,7 +51,7 @@ public static class CheckCommand
             if (seconds is <= 0)
                 throw new UsageException($"--time-budget {seconds}: must be positive");
             var gen = Weights(parse.GetValue(faults) ? GenConfig.Default.WithFaults() : GenConfig.Default, parse.GetValue(weight) ?? []);
-            var options = new CheckOptions(invariants, parse.GetValue(seed), max, seconds, gen);
+            var options = new CheckOptions(invariants, parse.GetValue(seed), max, seconds, gen, parse.GetValue(noScript));
             var outcome = RunWithProgress(machine, options, stderr);
             var result = CheckResult.From(path, machine, options, outcome, ReplayCommand(path, machine.Variants, parse));
             if (parse.GetValue(json) is { } jsonPath)
@@ -108,6 +109,8 @@ public static class CheckCommand
             parts.AddRange(["--variant", v]);
         if (parse.GetValue<bool>("--faults"))
             parts.Add("--faults");
+        if (parse.GetValue<bool>("--no-script"))
+            parts.Add("--no-script");
         foreach (var w in parse.GetValue<string[]>("--weight") ?? [])
             parts.AddRange(["--weight", w]);
         parts.AddRange(["--seed", parse.GetValue<ulong>("--seed").ToString(CultureInfo.InvariantCulture)]);

@@ -13,8 +13,8 @@ public sealed record CheckResult(string Scenario, Variants Variants, ulong Seed,
             return new CheckResult(path, machine.Variants, options.Seed, outcome, null);
         var invariant = options.Invariants.First(i => i.Name == found.Violation.Property);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var (shrunk, stats) = found.Shrink(invariant);
-        var report = new CounterexampleReport(path, machine.Variants, options.Seed, outcome.FailingTest, found.Events.Length, shrunk, replay,
+        var (test, original, shrunk, stats) = outcome.ShrinkBest(invariant)!.Value;
+        var report = new CounterexampleReport(path, machine.Variants, options.Seed, test, original.Events.Length, shrunk, replay,
             new CheckStats(outcome.Tests, outcome.Steps, stats.Tried, outcome.Milliseconds + clock.ElapsedMilliseconds));
         return new CheckResult(path, machine.Variants, options.Seed, outcome, report);
     }

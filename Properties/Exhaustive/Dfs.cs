@@ -41,7 +41,7 @@ public static class Dfs
                 stack.Push(fresh[i]);
             if (++expanded % 4096 == 0)
             {
-                stopped = run.AllFound || options.TimeBudgetSeconds is double b && clock.Elapsed.TotalSeconds >= b;
+                stopped = run.AllFound || options.OutOfStates(run.States) || options.TimeBudgetSeconds is double b && clock.Elapsed.TotalSeconds >= b;
                 progress?.Invoke(new ExploreProgress(run.States, deepest, stack.Count, run.FoundCount, clock.Elapsed.TotalSeconds));
             }
             stopped |= run.AllFound;

@@ -33,6 +33,12 @@ public sealed record ExploreOptions(
     bool PartialOrder = false)
 {
     public const int DefaultMaxDepth = 40;
+
+    /// <summary>Stop once this many distinct states are visited (checked between batches; the run is then not complete).</summary>
+    public long? MaxStates { get; init; }
+
+    /// <summary>Whether the state budget is used up.</summary>
+    public bool OutOfStates(long states) => MaxStates is long cap && states >= cap;
 }
 
 /// <summary>Progress of a running exploration, for the TTY.</summary>

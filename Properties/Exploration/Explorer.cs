@@ -9,7 +9,8 @@ using Checker.Properties.Invariants;
 namespace Checker.Properties.Exploration;
 
 /// <summary>What `check` is asked to do.</summary>
-public sealed record CheckOptions(ImmutableArray<Invariant> Invariants, ulong Seed, int MaxTests, double? TimeBudgetSeconds, GenConfig Gen)
+/// <remarks>With NOSCRIPT every ordering is drawn at random, the first too: the scenario's script is not tried as ordering 0.</remarks>
+public sealed record CheckOptions(ImmutableArray<Invariant> Invariants, ulong Seed, int MaxTests, double? TimeBudgetSeconds, GenConfig Gen, bool NoScript = false)
 {
     public const int DefaultMaxTests = 10_000;
 }
@@ -17,12 +18,41 @@ public sealed record CheckOptions(ImmutableArray<Invariant> Invariants, ulong Se
 /// <summary>Progress of a running check, for the TTY.</summary>
 public readonly record struct CheckProgress(int Tests, long Steps, int MaxTests);
 
-/// <summary>The outcome: the orderings tried, and the first counterexample (in test order) if any.</summary>
-public sealed record CheckOutcome(int Tests, long Steps, Counterexample? Found, int FailingTest, long Milliseconds);
+/// <summary>
+/// The outcome: the orderings tried, and the first counterexample (in test order) if any. With
+/// it, the other orderings of the same batch that broke the same property (up to
+/// <see cref="Explorer.MaxStarts"/> in all, test order): more starting points for the shrinker.
+/// </summary>
+public sealed record CheckOutcome(int Tests, long Steps, Counterexample? Found, int FailingTest, long Milliseconds)
+{
+    public ImmutableArray<(int Test, Counterexample Found)> Starts { get; init; } = [];
+
+    /// <summary>
+    /// Shrinks every start and keeps the smallest result (fewest events, then the smallest
+    /// machine, then the earliest ordering): shrinking is a local search, and orderings that
+    /// break a property in different ways shrink to different local minima. Null when nothing was found.
+    /// </summary>
+    public (int Test, Counterexample Original, Counterexample Shrunk, Shrinkers.ShrinkResult Stats)? ShrinkBest(Invariant invariant)
+    {
+        if (Found is null)
+            return null;
+        var starts = Starts.IsEmpty ? [(FailingTest, Found)] : Starts;
+        var shrunk = new (Counterexample, Shrinkers.ShrinkResult)[starts.Length];
+        Parallel.For(0, starts.Length, k => shrunk[k] = starts[k].Found.Shrink(invariant));
+        int best = 0, tried = 0;
+        for (int k = 0; k < starts.Length; k++)
+        {
+            tried += shrunk[k].Item2.Tried;
+            if (shrunk[k].Item2.Result.Size.CompareTo(shrunk[best].Item2.Result.Size) < 0)
+                best = k;
+        }
+        return (starts[best].Test, starts[best].Found, shrunk[best].Item1, shrunk[best].Item2 with { Tried = tried });
+    }
+}
 
 /// <summary>
 /// The exploration loop. Ordering 0 is the scenario's own script (so a scripted boot that fails is
-/// never reported as a pass); ordering I &gt; 0 draws a sequence from the seed of (SEED, I), runs it through Step
+/// never reported as a pass), unless <see cref="CheckOptions.NoScript"/>; ordering I &gt; 0 (and 0 then) draws a sequence from the seed of (SEED, I), runs it through Step
 /// with every selected invariant checked after every step, and stops at the first violation.
 /// Tests run in parallel batches; the first failing test by index wins, so the result does not
 /// depend on the number of cores.
@@ -30,6 +60,9 @@ public sealed record CheckOutcome(int Tests, long Steps, Counterexample? Found, 
 public static class Explorer
 {
     private const int BatchSize = 64;
+
+    /// <summary>Failing orderings of the first failing batch handed to the shrinker (the first of them is the one reported as found).</summary>
+    public const int MaxStarts = 8;
 
     public static CheckOutcome Check(Machine m, CheckOptions options, Action<CheckProgress>? progress = null)
     {
@@ -49,9 +82,14 @@ public static class Explorer
                 steps += results[k].Events.Length;
                 if (results[k].First is { } v)
                 {
-                    var events = results[k].Events.Select(e => e.Event).ToImmutableArray();
-                    var found = new Counterexample(m, events, v.Violation, results[k].Final);
-                    return new CheckOutcome(tests + k + 1, steps, found, tests + k, clock.ElapsedMilliseconds);
+                    Counterexample Found(int j) => new(m, [.. results[j].Events.Select(e => e.Event)], results[j].First!.Violation, results[j].Final);
+                    var found = Found(k);
+                    var starts = ImmutableArray.CreateBuilder<(int, Counterexample)>();
+                    starts.Add((tests + k, found));
+                    for (int j = k + 1; j < batch && starts.Count < MaxStarts; j++)
+                        if (results[j].First is { } other && other.Violation.Property == v.Violation.Property)
+                            starts.Add((tests + j, Found(j)));
+                    return new CheckOutcome(tests + k + 1, steps, found, tests + k, clock.ElapsedMilliseconds) { Starts = starts.ToImmutable() };
                 }
             }
             tests += batch;
@@ -78,7 +116,7 @@ public static class Explorer
     /// </summary>
     private static RunResult RunTest(Machine m, FsCheck.Gen<int[]> choices, CheckOptions options, int test)
     {
-        if (test == 0 && !m.Script.IsEmpty)
+        if (test == 0 && !m.Script.IsEmpty && !options.NoScript)
             return Runner.Run(m, ScriptOrdering(m).Select(e => new TimedEvent(e, null)), options.Invariants, stopAtFirst: true);
         // Quiet: a random ordering's log is never read (a counterexample's log comes from a fresh replay).
         var w = Kernel.Boot(m) with { Quiet = true };
