@@ -7,7 +7,8 @@ namespace Checker.Cli;
 public static class Cli
 {
     public const string ExitCodesHelp =
-        "Exit codes: 0 no invariant broken, 1 counterexample found, 2 bad input (nothing written), 3 internal error.";
+        "Exit codes: 0 passed (or vacuous), 1 counterexample found, 2 bad input (nothing written), 3 internal error, "
+        + "4 incomplete (a time budget, depth bound or Ctrl-C stopped the run first; docs/checking.md).";
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -16,7 +17,7 @@ public static class Cli
             + ExitCodesHelp);
         root.Subcommands.Add(BootCommand.Create(stdout));
         root.Subcommands.Add(CheckCommand.Create(stdout, stderr));
-        root.Subcommands.Add(ReplayCommand.Create(stdout));
+        root.Subcommands.Add(ReplayCommand.Create(stdout, stderr));
         root.Subcommands.Add(MatrixCommand.Create(stdout, stderr));
         root.Subcommands.Add(ImportCommand.Create(stdout, stderr));
         root.Subcommands.Add(ValidateCommand.Create(stdout));

@@ -17,3 +17,15 @@ public enum ExitCode
 
 /// <summary>Bad input found while preparing a command: reported on stderr with exit code 2.</summary>
 public sealed class UsageException(string message) : Exception(message);
+
+/// <summary>The exit code a run's verdict gives.</summary>
+public static class ExitCodes
+{
+    /// <summary>counterexample 1, incomplete 4, passed and vacuous 0 (nothing broken; a vacuous verdict says it shows nothing).</summary>
+    public static int Of(Properties.Verdicts.VerdictKind kind) => (int)(kind switch
+    {
+        Properties.Verdicts.VerdictKind.Counterexample => ExitCode.Counterexample,
+        Properties.Verdicts.VerdictKind.Incomplete => ExitCode.Incomplete,
+        _ => ExitCode.Ok,
+    });
+}

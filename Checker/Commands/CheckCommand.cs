@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Checker.Cli.Documents;
 using Checker.Cli.Rendering;
 using Checker.Model.State;
 using Checker.Properties.Exploration;
@@ -24,6 +25,7 @@ public static class CheckCommand
         var budget = new Option<double?>("--time-budget") { Description = "Stop after this many seconds even if fewer orderings were tried (the count then depends on speed)" };
         var json = new Option<string?>("--json") { Description = "Write the result as JSON to FILE, or to stdout with '-'" };
         var junit = new Option<string?>("--junit") { Description = "Write a JUnit XML report (one test case per property) to FILE" };
+        var all = new Option<bool>("--all") { Description = "Go on after the first broken property and report every property (each its own counterexample)" };
         var faults = new Option<bool>("--faults") { Description = "Also generate fault injections (fail-next-probe with -EPROBE_DEFER/-ENODEV/-ENOMEM, fail-next-attach, fail-domain-alloc); off by default" };
         var noScript = new Option<bool>("--no-script") { Description = "Draw every ordering at random, the first too: the scenario's script is not tried as ordering 0" };
         var weight = new Option<string[]>("--weight")
@@ -37,12 +39,12 @@ public static class CheckCommand
             + "On a violation, shrink it to a 1-minimal event sequence and machine and print it as a boot log with the "
             + "command that replays it.\n" + Cli.ExitCodesHelp)
         {
-            scenario, kernel, property, variant, seed, maxTests, budget, json, junit, faults, weight, noScript,
+            scenario, kernel, property, variant, seed, maxTests, budget, json, junit, all, faults, weight, noScript,
         };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(scenario)!;
-            var machine = CommonOptions.LoadScenario(path, parse.GetValue(variant), parse.GetValue(kernel));
+            var (machine, text) = CommonOptions.LoadScenarioWithText(path, parse.GetValue(variant), parse.GetValue(kernel));
             var invariants = CommonOptions.SelectInvariants(parse.GetValue(property));
             int max = parse.GetValue(maxTests);
             if (max is < 1 or > 100_000_000)
@@ -51,16 +53,17 @@ public static class CheckCommand
             if (seconds is <= 0)
                 throw new UsageException($"--time-budget {seconds}: must be positive");
             var gen = Weights(parse.GetValue(faults) ? GenConfig.Default.WithFaults() : GenConfig.Default, parse.GetValue(weight) ?? []);
-            var options = new CheckOptions(invariants, parse.GetValue(seed), max, seconds, gen, parse.GetValue(noScript));
+            using var interrupt = Interrupt.Listen();
+            var options = new CheckOptions(invariants, parse.GetValue(seed), max, seconds, gen, parse.GetValue(noScript)) { All = parse.GetValue(all), Cancel = interrupt.Token };
             var outcome = RunWithProgress(machine, options, stderr);
-            var result = CheckResult.From(path, machine, options, outcome, ReplayCommand(path, machine.Variants, parse));
+            var result = CheckResult.From(path, ScenarioDocuments.Of(path, text), machine, options, outcome, ReplayCommand(path, machine.Variants, parse));
             if (parse.GetValue(json) is { } jsonPath)
-                JsonOut.ToFileOrStdout(jsonPath, result.Json(), stdout);
+                JsonOut.ToFileOrStdout(jsonPath, DocumentJson.Write(result.ToDocument().RelativeTo(jsonPath)), stdout);
             if (parse.GetValue(junit) is { } junitPath)
-                AtomicFile.Write(junitPath, Junit.Report(path, invariants, result));
+                AtomicFile.Write(junitPath, Junit.Report(path, result));
             if (parse.GetValue(json) != "-")
                 stdout.Write(result.Text());
-            return (int)(result.Report is null ? ExitCode.Ok : ExitCode.Counterexample);
+            return result.ExitCode;
         });
         return command;
     }
@@ -107,6 +110,8 @@ public static class CheckCommand
             parts.AddRange(["--property", p]);
         foreach (var v in variants.NonDefaultPairs())
             parts.AddRange(["--variant", v]);
+        if (parse.GetValue<bool>("--all"))
+            parts.Add("--all");
         if (parse.GetValue<bool>("--faults"))
             parts.Add("--faults");
         if (parse.GetValue<bool>("--no-script"))

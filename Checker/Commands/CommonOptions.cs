@@ -21,7 +21,7 @@ public static class CommonOptions
     public static Option<string?> Kernel() => new("--kernel")
     {
         Description = "Kernel era whose rules the run follows, overriding the scenario's kernel.version: "
-            + string.Join(" or ", KernelEras.All.Select(e => e.Version)) + " (spec section 9 in docs/model.md); variants stay overrides on top of it",
+            + string.Join(" or ", KernelEras.All.Select(e => e.Version)) + " (docs/semantics.md, Kernel eras); variants stay overrides on top of it",
     };
 
     public static Option<string[]> Property() => new("--property")
@@ -34,7 +34,11 @@ public static class CommonOptions
     /// Reads and validates the scenario file, moves it to the --kernel era when one is given, then
     /// applies --variant overrides on top of its kernel.variants.
     /// </summary>
-    public static Machine LoadScenario(string path, IEnumerable<string>? variants, string? kernel = null)
+    public static Machine LoadScenario(string path, IEnumerable<string>? variants, string? kernel = null) =>
+        LoadScenarioWithText(path, variants, kernel).Machine;
+
+    /// <summary><see cref="LoadScenario"/>, with the text read (for the document's embedded copy and hash).</summary>
+    public static (Machine Machine, string Text) LoadScenarioWithText(string path, IEnumerable<string>? variants, string? kernel = null)
     {
         string text;
         try
@@ -45,6 +49,12 @@ public static class CommonOptions
         {
             throw new UsageException($"{path}: cannot read scenario: {e.Message}");
         }
+        return (LoadScenarioText(path, text, variants, kernel), text);
+    }
+
+    /// <summary>The scenario TEXT (named PATH in errors) loaded and validated, with the --kernel era and --variant overrides.</summary>
+    public static Machine LoadScenarioText(string path, string text, IEnumerable<string>? variants, string? kernel = null)
+    {
         Machine machine;
         try
         {

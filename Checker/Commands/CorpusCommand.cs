@@ -29,13 +29,13 @@ public static class CorpusCommand
                 var saved = SavedCounterexample.Load(file);
                 bool fails = saved.Replay() is not null;
                 failing += fails ? 1 : 0;
-                table.AddRow(Markup.Escape(Path.GetFileName(file)), saved.Property, saved.Events.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                table.AddRow(Markup.Escape(Path.GetFileName(file)), saved.Document.Property, saved.Document.Events.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     fails ? "still fails" : "fixed");
             }
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
             console.Profile.Width = 120;
             console.Write(table);
-            stdout.WriteLine($"checker: {table.Rows.Count} entries, {failing} still failing");
+            stdout.WriteLine($"checker: {(failing > 0 ? "counterexample" : "passed")}: {table.Rows.Count} entries, {failing} still failing");
             return (int)(failing > 0 ? ExitCode.Counterexample : ExitCode.Ok);
         });
         return command;

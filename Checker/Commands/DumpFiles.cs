@@ -26,6 +26,31 @@ public static class DumpFiles
         }
     }
 
+    /// <summary>Reads every file of PATHS and hands them to PARSER together (a dump split over several files).</summary>
+    public static T ParseAll<T>(IReadOnlyList<string> paths, Func<IReadOnlyList<(string File, string Text)>, T> parser)
+    {
+        var files = new List<(string, string)>();
+        foreach (var path in paths)
+        {
+            try
+            {
+                files.Add((path, File.ReadAllText(path)));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new UsageException($"{path}: cannot read: {e.Message}");
+            }
+        }
+        try
+        {
+            return parser(files);
+        }
+        catch (ImportException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+
     /// <summary>Writes TEXT to PATH through a temporary file in the same directory and a rename: never half-written.</summary>
     public static void WriteAtomically(string path, string text)
     {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.CommandLine;
 using System.Globalization;
+using Checker.Cli.Documents;
 using Checker.Cli.Rendering;
 using Checker.Model.State;
 using Checker.Properties.Exhaustive;
@@ -40,7 +41,8 @@ public static class ExploreCommand
         command.SetAction(parse =>
         {
             var path = parse.GetValue(scenario)!;
-            var machine = CommonOptions.LoadScenario(path, parse.GetValue(variant), parse.GetValue(kernel));
+            var (machine, text) = CommonOptions.LoadScenarioWithText(path, parse.GetValue(variant), parse.GetValue(kernel));
+            var source = ScenarioDocuments.Of(path, text);
             var invariants = CommonOptions.SelectInvariants(parse.GetValue(property));
             int maxDepth = parse.GetValue(depth);
             if (maxDepth is < 1 or > 10_000)
@@ -59,12 +61,14 @@ public static class ExploreCommand
             var options = new ExploreOptions(invariants, chosen, maxDepth, seconds,
                 ParseShard(parse.GetValue(shard)), parse.GetValue(faults) ? GenConfig.Default.WithFaults() : GenConfig.Default,
                 parse.GetValue(seed));
+            using var interrupt = Interrupt.Listen();
             options = options with
             {
+                Cancel = interrupt.Token,
                 PartialOrder = parse.GetValue(por),
                 OnFound = found =>
                 {
-                    var report = ExploreReport.Shrunk(path, machine, options, found, replay);
+                    var report = ExploreReport.Shrunk(path, source, machine, options, found, replay);
                     reports[report.Property] = report;
                     if (corpusDir is not null)
                         Corpus.Write(corpusDir, report);
@@ -73,14 +77,14 @@ public static class ExploreCommand
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var outcome = RunWithProgress(machine, options, stderr);
             var ordered = outcome.Found.Select(f => reports[f.Violation.Property]).ToImmutableArray();
-            var result = new ExploreReport(path, machine.Variants, options, outcome, ordered, clock.ElapsedMilliseconds - outcome.Milliseconds);
+            var result = new ExploreReport(path, source, machine.Variants, options, outcome, ordered, clock.ElapsedMilliseconds - outcome.Milliseconds);
             if (parse.GetValue(json) is { } jsonPath)
-                JsonOut.ToFileOrStdout(jsonPath, result.Json(), stdout);
+                JsonOut.ToFileOrStdout(jsonPath, DocumentJson.Write(result.ToDocument().RelativeTo(jsonPath)), stdout);
             if (parse.GetValue(junit) is { } junitPath)
-                AtomicFile.Write(junitPath, result.Junit(invariants));
+                AtomicFile.Write(junitPath, result.Junit());
             if (parse.GetValue(json) != "-")
                 stdout.Write(result.Text());
-            return (int)(ordered.IsEmpty ? ExitCode.Ok : ExitCode.Counterexample);
+            return result.ExitCode;
         });
         return command;
     }

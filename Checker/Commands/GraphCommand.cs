@@ -46,13 +46,13 @@ public static class GraphCommand
             if (atStep is not null)
                 throw new UsageException("graph: --counterexample gives its own events; give no --at-step with it");
             var saved = SavedCounterexample.Load(counterexample);
-            if (scenario is not null && Path.GetFullPath(scenario) != Path.GetFullPath(saved.Scenario))
-                throw new UsageException($"graph: {counterexample} was found on {saved.Scenario}, not {scenario}");
-            var machine = saved.Machine();
+            var (full, source, _) = saved.Scenario(embedded: false);
+            if (scenario is not null && Path.GetFullPath(scenario) != source.Path)
+                throw new UsageException($"graph: {counterexample} was found on {source.Path}, not {scenario}");
+            var machine = saved.Pruned(full);
             var w = Kernel.Boot(machine);
-            foreach (var text in saved.Events)
-                w = Kernel.Step(w, EventText.Parse(machine, text).Event
-                    ?? throw new UsageException($"{counterexample}: event '{text}' does not fit the pruned machine"));
+            foreach (var e in saved.ParseEvents(machine))
+                w = Kernel.Step(w, e);
             return w;
         }
         if (scenario is null)

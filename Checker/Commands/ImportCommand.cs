@@ -10,36 +10,46 @@ public static class ImportCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var tree = new Option<string?>("--lspci-tree") { Description = "`lspci -tv` output: domains, buses, bridges, functions" };
-        var verbose = new Option<string?>("--lspci-verbose") { Description = "`lspci -vvv` output: PCIe types, ACS, drivers in use, SR-IOV" };
-        var dmesg = new Option<string?>("--dmesg") { Description = "dmesg output: drivers seen, their order, SR-IOV time" };
-        var groups = new Option<string?>("--iommu-groups") { Description = "`find /sys/kernel/iommu_groups/ -type l` output (checked against the devices)" };
+        var lspci = new Option<string[]>("--lspci", "--lspci-tree", "--lspci-verbose")
+        {
+            Description = "lspci output in any common form (-tv, -tvnn, -vvv, -v, -nnk, -PP, plain; pasted with prompts, quoting, wrapping); repeatable",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var dmesg = new Option<string?>("--dmesg") { Description = "dmesg output (dmesg, dmesg -T, journalctl -k): drivers seen, their order, SR-IOV time, kernel version" };
+        var groups = new Option<string?>("--iommu-groups") { Description = "/sys/kernel/iommu_groups as `find`, `ls -l` or an `IOMMU Group N` listing (checked against the devices)" };
         var firmware = new Option<string?>("--firmware") { Description = "Firmware of the host bridges: acpi|dt" };
-        var arch = new Option<string?>("--arch") { Description = "Kernel architecture: arm64|arm|x86" };
+        var arch = new Option<string?>("--arch") { Description = "Kernel architecture: arm64|arm|x86 (default: inferred from the host bridges)" };
+        var kernel = new Option<string?>("--kernel") { Description = "Kernel version to write: " + string.Join(" or ", KernelEras.All.Select(e => e.Version)) + " (default: dmesg's, else 5.3)" };
         var baseScenario = new Option<string?>("--base") { Description = "Scenario giving what dumps cannot: IOMMU instances, platform devices, link order, script" };
         var output = new Option<string>("--output", "-o") { Description = "Scenario file to write (atomically)", Required = true };
         var command = new Command("import",
             "Build a scenario from dumps of a real machine. Lines that cannot be understood are errors (exit 2, file:line); "
             + "guesses are written as YAML comments and listed on stderr.\n" + Cli.ExitCodesHelp)
         {
-            tree, verbose, dmesg, groups, firmware, arch, baseScenario, output,
+            lspci, dmesg, groups, firmware, arch, kernel, baseScenario, output,
         };
         command.SetAction(parse =>
         {
             var outPath = parse.GetValue(output)!;
-            var treePath = parse.GetValue(tree);
+            var lspciPaths = parse.GetValue(lspci) ?? [];
             var basePath = parse.GetValue(baseScenario);
-            if (treePath is null && basePath is null)
-                throw new UsageException("import: give --lspci-tree (or --base for the PCI tree)");
-            var input = new ImportInputs(
+            if (lspciPaths.Length == 0 && basePath is null)
+                throw new UsageException("import: give --lspci FILE (or --base for the PCI tree)");
+            var kernelWord = parse.GetValue(kernel);
+            KernelEra? era = kernelWord is null ? null
+                : KernelEras.Parse(kernelWord) ?? throw new UsageException($"--kernel {kernelWord}: {KernelEras.UnknownMessage(kernelWord)}");
+            var dump = lspciPaths.Length == 0 ? null : DumpFiles.ParseAll(lspciPaths, LspciDump.Read);
+            var input = ImportInputs.FromLspci(
                 Path.GetFileNameWithoutExtension(outPath),
-                Choice(parse.GetValue(arch), "--arch", [("arm64", Arch.Arm64), ("arm", Arch.Arm), ("x86", Arch.X86)]),
-                Choice(parse.GetValue(firmware), "--firmware", [("acpi", Firmware.Acpi), ("dt", Firmware.Dt)]),
-                treePath is null ? null : DumpFiles.Parse(treePath, LspciTree.Parse),
-                parse.GetValue(verbose) is { } v ? DumpFiles.Parse(v, LspciVerbose.Parse) : null,
+                dump,
                 parse.GetValue(dmesg) is { } d ? DumpFiles.Parse(d, DmesgLog.Parse) : null,
                 parse.GetValue(groups) is { } g ? DumpFiles.Parse(g, IommuGroupsListing.Parse) : null,
-                basePath is null ? null : CommonOptions.LoadScenario(basePath, null));
+                basePath is null ? null : CommonOptions.LoadScenario(basePath, null)) with
+            {
+                Arch = Choice(parse.GetValue(arch), "--arch", [("arm64", Arch.Arm64), ("arm", Arch.Arm), ("x86", Arch.X86)]),
+                Firmware = Choice(parse.GetValue(firmware), "--firmware", [("acpi", Firmware.Acpi), ("dt", Firmware.Dt)]),
+                Kernel = era,
+            };
             var result = MachineImporter.Import(input);
             var guesses = result.Guesses.Concat(UnknownGroupMembers(input, result.Machine)).ToList();
             var text = ScenarioWriter.Write(result.Machine, guesses.ToLookup(x => x.Subject, x => x.Text));

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Checker.Cli.Documents;
 using Checker.Cli.Rendering;
 using Checker.Properties.Matrix;
 
@@ -28,19 +29,20 @@ public static class MatrixCommand
         command.SetAction(parse =>
         {
             var path = parse.GetValue(scenario)!;
-            var machine = CommonOptions.LoadScenario(path, null);
+            var (machine, text) = CommonOptions.LoadScenarioWithText(path, null);
             var invariants = CommonOptions.SelectInvariants(parse.GetValue(property));
             int max = parse.GetValue(maxTests);
             if (max is < 1 or > 100_000_000)
                 throw new UsageException($"--max-tests {max}: must be between 1 and 100000000");
-            var options = new MatrixOptions(invariants, parse.GetValue(seed), max, parse.GetValue(all));
+            using var interrupt = Interrupt.Listen();
+            var options = new MatrixOptions(invariants, parse.GetValue(seed), max, parse.GetValue(all)) { Cancel = interrupt.Token };
             var result = VariantMatrix.Run(machine, options, Progress(machine, options, stderr));
-            var report = new MatrixReport(path, options, result);
+            var report = new MatrixReport(path, ScenarioDocuments.Of(path, text), options, result);
             if (parse.GetValue(json) is { } jsonPath)
-                JsonOut.ToFileOrStdout(jsonPath, report.Json(), stdout);
+                JsonOut.ToFileOrStdout(jsonPath, DocumentJson.Write(report.ToDocument().RelativeTo(jsonPath)), stdout);
             if (parse.GetValue(json) != "-")
                 stdout.Write(report.Text());
-            return (int)(result.Cells.All(c => c.Passed) ? ExitCode.Ok : ExitCode.Counterexample);
+            return report.ExitCode;
         });
         return command;
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Checker.Cli.Documents;
 using Checker.Properties.Exhaustive;
 
 namespace Checker.Cli.Rendering;
@@ -24,7 +25,7 @@ public static class Corpus
     public static string Write(string dir, CounterexampleReport report)
     {
         var path = Path.Combine(dir, FileName(report));
-        AtomicFile.Write(path, JsonOut.Write(report.WriteJson));
+        AtomicFile.Write(path, Documents.DocumentJson.Write(report.ToDocument().RelativeTo(path)));
         return path;
     }
 
@@ -34,6 +35,15 @@ public static class Corpus
         if (!Directory.Exists(dir))
             throw new UsageException($"{dir}: no such corpus directory");
         return [.. Directory.GetFiles(dir, "*.json").Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>The entry FROM as it reads at TO: its scenario path made relative to TO's directory.</summary>
+    private static string Rebased(string from, string to)
+    {
+        var text = File.ReadAllText(from);
+        var doc = Documents.DocumentJson.Read<Documents.CounterexampleDocument>(from, text);
+        var scenario = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(from))!, doc.Scenario.Path));
+        return Documents.DocumentJson.Write((doc with { Scenario = doc.Scenario with { Path = scenario } }).RelativeTo(to));
     }
 
     /// <summary>Copies every entry of SOURCES missing from TARGET into it; returns how many were copied.</summary>
@@ -48,7 +58,7 @@ public static class Corpus
                 var to = Path.Combine(target, Path.GetFileName(file));
                 if (File.Exists(to))
                     continue;
-                AtomicFile.Write(to, File.ReadAllText(file));
+                AtomicFile.Write(to, Rebased(file, to));
                 copied++;
             }
         return copied;

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
-using System.Text.Json;
+using Checker.Cli.Documents;
+using Checker.Properties.Verdicts;
 using Checker.Model.Events;
 using Checker.Model.Semantics;
 using Checker.Model.State;
@@ -16,6 +17,7 @@ public sealed record CheckStats(int Tests, long Steps, int ShrinkSteps, long Mil
 /// </summary>
 public sealed record CounterexampleReport(
     string Scenario,
+    ScenarioDocument Source,
     Variants Variants,
     ulong Seed,
     int Ordering,
@@ -56,52 +58,19 @@ public sealed record CounterexampleReport(
         return string.Concat(lines.Select(l => l + "\n"));
     }
 
-    public void WriteJson(Utf8JsonWriter w)
+    /// <summary>The counterexample document (its scenario path still absolute: <see cref="ScenarioDocuments.RelativeTo(CounterexampleDocument, string?)"/> places it).</summary>
+    public CounterexampleDocument ToDocument()
     {
         var m = Shrunk.Machine;
-        w.WriteStartObject();
-        w.WriteString("status", "counterexample");
-        w.WriteString("scenario", Scenario);
-        WriteVariants(w, Variants);
-        w.WriteString("property", Property);
-        w.WriteString("message", Shrunk.Violation.Message);
-        w.WriteNumber("seed", Seed);
-        w.WriteNumber("ordering", Ordering);
-        w.WriteNumber("originalEvents", OriginalLength);
-        JsonOut.StringArray(w, "events", Events);
-        JsonOut.StringArray(w, "devices", m.Devices.Select(d => d.Name));
-        w.WriteStartArray("drivers");
-        foreach (var d in m.Drivers)
-        {
-            w.WriteStartObject();
-            w.WriteString("name", d.Name);
-            w.WriteString("arrival", d.Arrival.Builtin ? "builtin" : "module");
-            if (d.Arrival.Builtin)
-            {
-                w.WriteString("initcall", d.Arrival.Level.ToString().ToLowerInvariant());
-                w.WriteNumber("linkOrder", d.Arrival.LinkOrder);
-            }
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        JsonOut.StringArray(w, "iommus", m.Iommus.Select(i => i.Name));
-        JsonOut.StringArray(w, "bootLog", BootLog);
-        w.WriteString("replay", Replay);
-        w.WriteStartObject("stats");
-        w.WriteNumber("tests", Stats.Tests);
-        w.WriteNumber("steps", Stats.Steps);
-        w.WriteNumber("shrinkSteps", Stats.ShrinkSteps);
-        w.WriteNumber("milliseconds", Stats.Milliseconds);
-        w.WriteEndObject();
-        w.WriteEndObject();
-    }
-
-    public static void WriteVariants(Utf8JsonWriter w, Variants v)
-    {
-        w.WriteStartObject("variants");
-        foreach (var (key, _) in Variants.Keys)
-            w.WriteString(key, v.ValueOf(key));
-        w.WriteEndObject();
+        return new CounterexampleDocument(DocumentJson.SchemaVersion, DocumentJson.Tool, "counterexample", VerdictKind.Counterexample,
+            Source, ScenarioDocuments.Variants(Variants), Property, Shrunk.Violation.Message, Seed, Ordering, OriginalLength, Events,
+            [.. m.Devices.Select(d => d.Name)],
+            [.. m.Drivers.Select(d => d.Arrival.Builtin
+                ? new DriverDocument(d.Name, "builtin", d.Arrival.Level.ToString().ToLowerInvariant(), d.Arrival.LinkOrder)
+                : new DriverDocument(d.Name, "module"))],
+            [.. m.Iommus.Select(i => i.Name)],
+            null, [.. BootLog], Replay,
+            new CounterexampleStatsDocument(Stats.Tests, Stats.Steps, Stats.ShrinkSteps, Stats.Milliseconds));
     }
 }
 

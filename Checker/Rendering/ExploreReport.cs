@@ -1,9 +1,9 @@
 using System.Collections.Immutable;
-using System.Xml.Linq;
+using Checker.Cli.Documents;
 using Checker.Model.State;
 using Checker.Properties.Exhaustive;
 using Checker.Properties.Exploration;
-using Checker.Properties.Invariants;
+using Checker.Properties.Verdicts;
 
 namespace Checker.Cli.Rendering;
 
@@ -13,24 +13,28 @@ namespace Checker.Cli.Rendering;
 /// the scenario and flags (with no time budget), whatever the number of cores.
 /// </summary>
 public sealed record ExploreReport(
-    string Scenario, Variants Variants, ExploreOptions Options, ExploreOutcome Outcome,
+    string Scenario, ScenarioDocument Source, Variants Variants, ExploreOptions Options, ExploreOutcome Outcome,
     ImmutableArray<CounterexampleReport> Counterexamples, long ShrinkMilliseconds)
 {
-    public static ExploreReport From(string path, Machine machine, ExploreOptions options, ExploreOutcome outcome, string replay)
+    public static ExploreReport From(string path, ScenarioDocument source, Machine machine, ExploreOptions options, ExploreOutcome outcome, string replay)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var reports = outcome.Found.Select(found => Shrunk(path, machine, options, found, replay)).ToImmutableArray();
-        return new ExploreReport(path, machine.Variants, options, outcome, reports, clock.ElapsedMilliseconds);
+        var reports = outcome.Found.Select(found => Shrunk(path, source, machine, options, found, replay)).ToImmutableArray();
+        return new ExploreReport(path, source, machine.Variants, options, outcome, reports, clock.ElapsedMilliseconds);
     }
 
     /// <summary>The shrunk report of FOUND; its stats hold no wall-clock figure, so corpus files are reproducible.</summary>
-    public static CounterexampleReport Shrunk(string path, Machine machine, ExploreOptions options, Counterexample found, string replay)
+    public static CounterexampleReport Shrunk(string path, ScenarioDocument source, Machine machine, ExploreOptions options, Counterexample found, string replay)
     {
         var invariant = options.Invariants.First(i => i.Name == found.Violation.Property);
         var (shrunk, stats) = found.Shrink(invariant);
-        return new CounterexampleReport(path, machine.Variants, options.Seed, 0, found.Events.Length, shrunk, replay,
+        return new CounterexampleReport(path, source, machine.Variants, options.Seed, 0, found.Events.Length, shrunk, replay,
             new CheckStats(0, found.Events.Length, stats.Tried, 0));
     }
+
+    public ImmutableArray<PropertyVerdict> Verdicts => RunVerdicts.OfExplore(Options, Outcome);
+
+    public Verdict Verdict => RunVerdicts.Overall(Verdicts);
 
     public string Text()
     {
@@ -38,54 +42,35 @@ public sealed record ExploreReport(
         var head = $"checker: explored {o.States} states ({o.Transitions} transitions) to depth {o.Depth} "
             + $"by {Options.Strategy.ToString().ToLowerInvariant()}{(Options.Shard.Count > 1 ? $", shard {Options.Shard}" : "")}"
             + (o.Complete ? ", the whole space within the bound" : "") + "\n";
-        if (Counterexamples.IsEmpty)
-            return head + "checker: passed: no invariant broken.\n";
-        return head + string.Concat(Counterexamples.Select(r => "\n" + r.Text()));
-    }
-
-    public string Json() => JsonOut.Write(w =>
-    {
-        w.WriteStartObject();
-        w.WriteString("status", Counterexamples.IsEmpty ? "passed" : "counterexample");
-        w.WriteString("scenario", Scenario);
-        CounterexampleReport.WriteVariants(w, Variants);
-        w.WriteString("strategy", Options.Strategy.ToString().ToLowerInvariant());
-        w.WriteNumber("maxDepth", Options.MaxDepth);
-        w.WriteString("shard", Options.Shard.ToString());
-        JsonOut.StringArray(w, "properties", Options.Invariants.Select(i => i.Name));
-        w.WriteNumber("states", Outcome.States);
-        w.WriteNumber("transitions", Outcome.Transitions);
-        w.WriteNumber("depth", Outcome.Depth);
-        w.WriteBoolean("complete", Outcome.Complete);
-        w.WriteStartArray("counterexamples");
-        foreach (var r in Counterexamples)
-            r.WriteJson(w);
-        w.WriteEndArray();
-        w.WriteStartObject("stats");
-        w.WriteNumber("milliseconds", Outcome.Milliseconds);
-        w.WriteNumber("shrinkMilliseconds", ShrinkMilliseconds);
-        w.WriteNumber("statesPerSecond", Outcome.Milliseconds == 0 ? 0 : Outcome.States * 1000 / Outcome.Milliseconds);
-        w.WriteNumber("visitedSetBytes", Outcome.VisitedBytes);
-        w.WriteEndObject();
-        w.WriteEndObject();
-    });
-
-    /// <summary>A JUnit report: one test case per property, failed with its counterexample or passed.</summary>
-    public string Junit(ImmutableArray<Invariant> invariants)
-    {
-        var cases = invariants.Select(inv =>
+        var verdicts = Verdicts;
+        var others = verdicts.Where(v => v.Verdict.Kind != VerdictKind.Counterexample).ToList();
+        var tail = new List<string>();
+        if (others.Count > 0)
         {
-            var tc = new XElement("testcase", new XAttribute("classname", Scenario), new XAttribute("name", inv.Name));
-            if (Counterexamples.FirstOrDefault(r => r.Property == inv.Name) is { } r)
-                tc.Add(new XElement("failure", new XAttribute("message", r.Shrunk.Violation.Message), r.Text()));
-            return tc;
-        }).ToList();
-        var suite = new XElement("testsuite",
-            new XAttribute("name", $"checker explore {Scenario} shard {Options.Shard}"),
-            new XAttribute("tests", cases.Count),
-            new XAttribute("failures", Counterexamples.Length),
-            cases);
-        var doc = new XDocument(new XDeclaration("1.0", "utf-8", null), new XElement("testsuites", suite));
-        return doc.Declaration + "\n" + doc + "\n";
+            var first = others[0].Verdict;
+            tail.Add(first.Kind == VerdictKind.Passed
+                ? $"checker: {(Counterexamples.IsEmpty ? "passed" : $"passed ({others.Count} properties)")}: no invariant broken in the whole space within the bound."
+                : $"checker: {first.Word}: {first.Reason}; {(Counterexamples.IsEmpty ? "no invariant broken in the states visited" : $"{others.Count} properties not broken in the states visited")}.");
+            if (others.Any(v => v.Verdict != first))
+                tail.AddRange(others.Select(v => $"  {v.Property}: {v.Verdict.Word}: {v.Verdict.Reason}"));
+        }
+        return head + string.Concat(Counterexamples.Select(r => "\n" + r.Text())) + (tail.Count > 0 && !Counterexamples.IsEmpty ? "\n" : "")
+            + string.Concat(tail.Select(l => l + "\n"));
     }
+
+    public ExploreDocument ToDocument() => new(
+        DocumentJson.SchemaVersion, DocumentJson.Tool, "explore", Verdict.Kind, Verdict.Reason, Source, ScenarioDocuments.Variants(Variants),
+        Options.Strategy.ToString().ToLowerInvariant(), Options.MaxDepth, Options.Shard.ToString(),
+        Outcome.States, Outcome.Transitions, Outcome.Depth, Outcome.Complete,
+        [.. Verdicts.Select(v => new PropertyVerdictDocument(v.Property, v.Verdict.Kind, v.Verdict.Reason))],
+        [.. Counterexamples.Select(r => r.ToDocument())],
+        new ExploreStatsDocument(Outcome.Milliseconds, ShrinkMilliseconds,
+            Outcome.Milliseconds == 0 ? 0 : Outcome.States * 1000 / Outcome.Milliseconds, Outcome.VisitedBytes));
+
+    /// <summary>A JUnit report: one test case per property, failed with its counterexample, skipped when unfinished, or passed.</summary>
+    public string Junit() =>
+        Rendering.Junit.Document($"checker explore {Scenario} shard {Options.Shard}", Scenario, Verdicts,
+            p => Counterexamples.FirstOrDefault(r => r.Property == p));
+
+    public int ExitCode => ExitCodes.Of(Verdict.Kind);
 }

@@ -54,8 +54,8 @@ public static class MachineGraph
             bool bridge = w.Machine.Devices.Any(c => c.Pci?.ParentBridge == index) || p.Type is PcieType.RootPort or PcieType.DownstreamPort;
             if (bridge)
             {
-                label += Acs.Enabled(d) ? "\nACS: isolates" : "\nno ACS: does not isolate";
-                attributes.Add(("color", Acs.Enabled(d) ? "darkgreen" : "orange"));
+                label += Acs.Enabled(w.Machine, d) ? "\nACS: isolates" : "\nno ACS: does not isolate";
+                attributes.Add(("color", Acs.Enabled(w.Machine, d) ? "darkgreen" : "orange"));
                 attributes.Add(("penwidth", "2"));
             }
         }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
+using System.Collections.Immutable;
+using Checker.Cli.Documents;
+using Checker.Properties.Verdicts;
 using Checker.Properties.Matrix;
 
 namespace Checker.Cli.Rendering;
@@ -10,8 +12,16 @@ namespace Checker.Cli.Rendering;
 /// failing cell, or a JSON document with every failing cell's full counterexample. Everything but
 /// the `stats` objects is a pure function of the scenario, the options and the seed.
 /// </summary>
-public sealed record MatrixReport(string Scenario, MatrixOptions Options, MatrixResult Result)
+public sealed record MatrixReport(string Scenario, ScenarioDocument Source, MatrixOptions Options, MatrixResult Result)
 {
+    /// <summary>Every cell's verdict, row-major, labelled `row x property`.</summary>
+    public ImmutableArray<PropertyVerdict> Verdicts =>
+        [.. Result.Cells.Select(c => new PropertyVerdict($"{c.Row.Label} x {c.Invariant.Name}", c.Verdict(Options)))];
+
+    public Verdict Verdict => RunVerdicts.Overall(Verdicts);
+
+    public int ExitCode => ExitCodes.Of(Verdict.Kind);
+
     public string Text()
     {
         var r = Result;
@@ -33,7 +43,7 @@ public sealed record MatrixReport(string Scenario, MatrixOptions Options, Matrix
                 var cell = r.Cell(row, c);
                 if (cell.Passed)
                 {
-                    line.Add("pass");
+                    line.Add(cell.Verdict(Options).Kind == VerdictKind.Passed ? "pass" : "incomplete");
                     continue;
                 }
                 notes.Add($"[{notes.Count + 1}] {cell.Row.Label} x {cell.Invariant.Name} ({cell.Shrunk!.Events.Length} events): {cell.Shrunk.Violation.Message}");
@@ -54,59 +64,34 @@ public sealed record MatrixReport(string Scenario, MatrixOptions Options, Matrix
                 sb.Append(note).Append('\n');
         }
         int failing = r.Cells.Count(cell => !cell.Passed);
-        sb.Append(CultureInfo.InvariantCulture, $"\nchecker: {r.Rows.Length} rows x {r.Columns.Length} invariants, {failing} failing cells (seed {Options.Seed}).\n");
+        var verdict = Verdict;
+        sb.Append(CultureInfo.InvariantCulture, $"\nchecker: {verdict.Word}: {r.Rows.Length} rows x {r.Columns.Length} invariants, {failing} failing cells (seed {Options.Seed}).\n");
+        if (Verdicts.FirstOrDefault(v => v.Verdict.Kind == VerdictKind.Incomplete) is { } unfinished)
+            sb.Append(CultureInfo.InvariantCulture, $"checker: {Verdicts.Count(v => v.Verdict.Kind == VerdictKind.Incomplete)} cells incomplete: {unfinished.Verdict.Reason}\n");
         return sb.ToString();
     }
 
-    public string Json() => JsonOut.Write(w =>
+    public MatrixDocument ToDocument()
     {
         var r = Result;
-        w.WriteStartObject();
-        w.WriteString("scenario", Scenario);
-        w.WriteNumber("seed", Options.Seed);
-        w.WriteNumber("maxTests", Options.MaxTests);
-        w.WriteBoolean("allVariants", Options.AllVariants);
-        JsonOut.StringArray(w, "keys", r.Keys);
-        JsonOut.StringArray(w, "columns", r.Columns.Select(c => c.Name));
-        w.WriteStartArray("rows");
-        for (int row = 0; row < r.Rows.Length; row++)
-        {
-            w.WriteStartObject();
-            w.WriteString("label", r.Rows[row].Label);
-            CounterexampleReport.WriteVariants(w, r.Rows[row].Variants);
-            w.WriteStartArray("cells");
-            for (int c = 0; c < r.Columns.Length; c++)
-                WriteCell(w, r.Cell(row, c));
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        w.WriteStartObject("stats");
-        w.WriteNumber("cells", r.Cells.Length);
-        w.WriteNumber("milliseconds", r.Milliseconds);
-        w.WriteEndObject();
-        w.WriteEndObject();
-    });
+        var verdict = Verdict;
+        return new MatrixDocument(DocumentJson.SchemaVersion, DocumentJson.Tool, "matrix", verdict.Kind, verdict.Reason, Source,
+            Options.Seed, Options.MaxTests, Options.AllVariants, r.Keys, [.. r.Columns.Select(c => c.Name)],
+            [.. r.Rows.Select((row, i) => new MatrixRowDocument(row.Label, ScenarioDocuments.Variants(row.Variants),
+                [.. r.Columns.Select((_, c) => Cell(r.Cell(i, c)))]))],
+            new MatrixStatsDocument(r.Cells.Length, r.Milliseconds));
+    }
 
-    private void WriteCell(Utf8JsonWriter w, MatrixCell cell)
+    private MatrixCellDocument Cell(MatrixCell cell)
     {
-        w.WriteStartObject();
-        w.WriteString("property", cell.Invariant.Name);
-        w.WriteString("status", cell.Passed ? "passed" : "counterexample");
-        w.WriteNumber("tests", cell.Outcome.Tests);
-        if (cell.Shrunk is { } shrunk)
-        {
-            w.WriteNumber("events", shrunk.Events.Length);
-            w.WriteString("message", shrunk.Violation.Message);
-            w.WritePropertyName("counterexample");
-            new CounterexampleReport(Scenario, cell.Row.Variants, Options.Seed, cell.Outcome.FailingTest, cell.Outcome.Found!.Events.Length,
-                shrunk, ReplayCommand(cell), new CheckStats(cell.Outcome.Tests, cell.Outcome.Steps, cell.ShrinkTried, cell.Milliseconds)).WriteJson(w);
-        }
-        w.WriteStartObject("stats");
-        w.WriteNumber("steps", cell.Outcome.Steps);
-        w.WriteNumber("milliseconds", cell.Milliseconds);
-        w.WriteEndObject();
-        w.WriteEndObject();
+        var verdict = cell.Verdict(Options);
+        CounterexampleDocument? counterexample = cell.Shrunk is { } shrunk
+            ? new CounterexampleReport(Scenario, Source, cell.Row.Variants, Options.Seed, cell.Outcome.FailingTest, cell.Outcome.Found!.Events.Length,
+                shrunk, ReplayCommand(cell), new CheckStats(cell.Outcome.Tests, cell.Outcome.Steps, cell.ShrinkTried, cell.Milliseconds)).ToDocument()
+            : null;
+        return new MatrixCellDocument(cell.Invariant.Name, verdict.Kind, verdict.Reason, cell.Outcome.Tests,
+            cell.Shrunk?.Events.Length, cell.Shrunk?.Violation.Message, counterexample,
+            new MatrixCellStatsDocument(cell.Outcome.Steps, cell.Milliseconds));
     }
 
     /// <summary>The `check` command that finds this cell's counterexample again: its property, its row's variants, the seed and budget.</summary>

@@ -71,7 +71,7 @@ public class CorpusTests
             p.WaitForExit();
             foreach (var file in Directory.GetFiles(dir, "*.json"))
                 using (JsonDocument.Parse(File.ReadAllText(file)))
-                    Assert.Equal("counterexample", JsonDocument.Parse(File.ReadAllText(file)).RootElement.GetProperty("status").GetString());
+                    Assert.Equal("counterexample", JsonDocument.Parse(File.ReadAllText(file)).RootElement.GetProperty("document").GetString());
         }
     }
 }

@@ -25,9 +25,17 @@ public class ReferenceErrorTests
     }
 
     [Fact]
-    public void Duplicate_host_bridge_domain_is_reported()
+    public void Duplicate_host_bridge_domain_and_root_bus_is_reported()
     {
-        Fails(Inserting(7, "  - { domain: \"0000\", root-bus: \"40\", firmware: acpi }"), 7, "host-bridges[1].domain");
+        var e = Fails(Inserting(7, "  - { domain: \"0000\", root-bus: \"00\", firmware: acpi }"), 7, "host-bridges[1].domain");
+        Assert.Contains("root bus 00", e.Message);
+    }
+
+    [Fact]
+    public void A_domain_may_have_several_root_buses_each_its_own_host_bridge()
+    {
+        var m = Checker.Model.Scenario.ScenarioLoader.Load(FileName, Inserting(7, "  - { domain: \"0000\", root-bus: \"40\", firmware: acpi }"));
+        Assert.Equal([0x00, 0x40], m.HostBridges.Select(h => h.RootBus));
     }
 
     [Fact]

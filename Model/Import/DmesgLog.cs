@@ -17,7 +17,17 @@ public sealed record DriverSighting(string Driver, string Device, long Micros, i
 /// <summary>What a dmesg says about IOMMU groups and drivers; every other well-formed line is noise.</summary>
 public sealed record DmesgLog(ImmutableArray<GroupLine> GroupLines, ImmutableArray<DriverSighting> Drivers)
 {
+    /// <summary>The version of the `Linux version 5.3.0-rc8 ...` line, if the log has it.</summary>
+    public string? KernelVersion { get; init; }
+
     private static readonly Regex Stamped = new("^(?:<\\d+>)?\\[\\s*(\\d+)\\.(\\d{1,6})\\] ?(.*)$");
+    /// <summary>`dmesg -T`: `[Tue Sep 17 10:12:34 2019] text`.</summary>
+    private static readonly Regex HumanStamped = new("^\\[\\w{3} (\\w{3}) +(\\d{1,2}) (\\d\\d):(\\d\\d):(\\d\\d) (\\d{4})\\] ?(.*)$");
+    /// <summary>`journalctl -k`: `Sep 19 09:12:03 host kernel: text`, or `-o short-iso`: `2019-09-19T09:12:03+0100 host kernel: text`.</summary>
+    private static readonly Regex Journal = new("^(?:(\\w{3}) +(\\d{1,2})|\\d{4}-\\d\\d-(\\d\\d)T)[ ]?(\\d\\d):(\\d\\d):(\\d\\d)(?:[.,]\\d+)?(?:[+-]\\d{2}:?\\d{2}|Z)? \\S+ kernel: ?(.*)$");
+    /// <summary>`journalctl -k -o short-monotonic`: `[    3.412345] host kernel: text`.</summary>
+    private static readonly Regex MonotonicJournal = new("^[\\w.-]+ kernel: ?(.*)$");
+    private static readonly Regex Version = new("^Linux version (\\S+)");
     private static readonly Regex Group = new("^(\\S+) (\\S+): (Adding to|Removing from) iommu group (\\d+)$");
     private static readonly Regex DeviceLine = new("^(\\S+) (\\S+): ");
     private static readonly ImmutableHashSet<string> BusNames = ["pci", "platform", "amba", "pci_bus", "acpi"];
@@ -28,16 +38,18 @@ public sealed record DmesgLog(ImmutableArray<GroupLine> GroupLines, ImmutableArr
         var groups = ImmutableArray.CreateBuilder<GroupLine>();
         var drivers = ImmutableArray.CreateBuilder<DriverSighting>();
         var seen = new HashSet<(string, string)>();
-        foreach (var (line, s) in DumpLines.Of(text))
+        string? version = null;
+        long? firstWall = null;
+        foreach (var section in PastedText.Sections(text))
+        foreach (var (line, s, _) in section.Lines)
         {
-            if (s.Trim().Length == 0)
-                continue;
-            var m = Stamped.Match(s);
-            if (!m.Success)
-                throw new ImportException(file, line, $"not a dmesg line '[SSSSS.UUUUUU] text': '{(s.Length <= 80 ? s : s[..77] + "...")}'");
-            long micros = checked(long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) * 1_000_000
-                + long.Parse(m.Groups[2].Value.PadRight(6, '0'), CultureInfo.InvariantCulture));
-            var body = m.Groups[3].Value;
+            if (s.StartsWith("-- ", StringComparison.Ordinal))
+                continue;   // journalctl's "-- Logs begin at ..." and "-- Boot ... --"
+            if (Stamp(s, ref firstWall) is not var (micros, body))
+                throw new ImportException(file, line, $"expected a kernel log line in {section.What}: '[SSSSS.UUUUUU] text' (dmesg), "
+                    + $"'[Tue Sep 17 10:12:34 2019] text' (dmesg -T) or 'Sep 17 10:12:34 host kernel: text' (journalctl -k); saw '{PastedText.Clip(s)}'");
+            if (version is null && Version.Match(body) is { Success: true } v)
+                version = v.Groups[1].Value;
             if (Group.Match(body) is { Success: true } g)
             {
                 if (!int.TryParse(g.Groups[4].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int id))
@@ -48,8 +60,44 @@ public sealed record DmesgLog(ImmutableArray<GroupLine> GroupLines, ImmutableArr
                 && Bdf.TryParse(d.Groups[2].Value) is not null && seen.Add((d.Groups[1].Value, d.Groups[2].Value)))
                 drivers.Add(new DriverSighting(d.Groups[1].Value, d.Groups[2].Value, micros, line));
         }
-        return new DmesgLog(groups.ToImmutable(), drivers.ToImmutable());
+        return new DmesgLog(groups.ToImmutable(), drivers.ToImmutable()) { KernelVersion = version };
     }
+
+    private static readonly string[] Months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+    /// <summary>The time of a log line in microseconds (wall-clock forms: from the first such line) and its text.</summary>
+    private static (long Micros, string Body)? Stamp(string s, ref long? firstWall)
+    {
+        static int N(Match m, int g) => int.Parse(m.Groups[g].Value, CultureInfo.InvariantCulture);
+        if (Stamped.Match(s) is { Success: true } m)
+        {
+            long micros = checked(long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) * 1_000_000
+                + long.Parse(m.Groups[2].Value.PadRight(6, '0'), CultureInfo.InvariantCulture));
+            var body = m.Groups[3].Value;
+            return (micros, MonotonicJournal.Match(body) is { Success: true } j ? j.Groups[1].Value : body);
+        }
+        long? wall = null;
+        string? text = null;
+        if (HumanStamped.Match(s) is { Success: true } h)
+        {
+            wall = Seconds(N(h, 6) * 366L + Array.IndexOf(Months, h.Groups[1].Value) * 31L + N(h, 2), N(h, 3), N(h, 4), N(h, 5));
+            text = h.Groups[7].Value;
+        }
+        else if (Journal.Match(s) is { Success: true } jm)
+        {
+            long day = jm.Groups[1].Success ? Array.IndexOf(Months, jm.Groups[1].Value) * 31L + N(jm, 2) : N(jm, 3);
+            wall = Seconds(day, N(jm, 4), N(jm, 5), N(jm, 6));
+            text = jm.Groups[7].Value;
+            if (Stamped.IsMatch(text))
+                return Stamp(text, ref firstWall);
+        }
+        if (wall is null)
+            return null;
+        firstWall ??= wall;
+        return (Math.Max(0, wall.Value - firstWall.Value) * 1_000_000, text!);
+    }
+
+    private static long Seconds(long day, int hours, int minutes, int seconds) => ((day * 24 + hours) * 60 + minutes) * 60 + seconds;
 
     /// <summary>The groups the Adding/Removing lines leave: id to members in the order they joined.</summary>
     public ImmutableSortedDictionary<int, ImmutableArray<string>> FinalGroups()

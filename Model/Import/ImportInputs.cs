@@ -12,7 +12,22 @@ public sealed record ImportInputs(
     ImmutableDictionary<Bdf, VerboseDevice>? Verbose,
     DmesgLog? Dmesg,
     ImmutableSortedDictionary<int, ImmutableArray<string>>? Groups,
-    Machine? Base);
+    Machine? Base)
+{
+    /// <summary>`--kernel`: the era to write; null to take it from dmesg's `Linux version` line, else 5.3.</summary>
+    public KernelEra? Kernel { get; init; }
+
+    /// <summary>What the readers had to guess (a tree inferred from bus numbers, lspci without root).</summary>
+    public ImmutableArray<Guess> ReadGuesses { get; init; } = [];
+
+    /// <summary>The parsed lspci dumps as one input: the tree (read or inferred) and the listing.</summary>
+    public static ImportInputs FromLspci(string name, LspciDump? lspci, DmesgLog? dmesg,
+        ImmutableSortedDictionary<int, ImmutableArray<string>>? groups, Machine? baseMachine) =>
+        new(name, null, null, lspci?.Tree, lspci?.Listing, dmesg, groups ?? lspci?.Groups, baseMachine)
+        {
+            ReadGuesses = lspci?.Guesses ?? [],
+        };
+}
 
 /// <summary>Something the dumps could not tell, written as a YAML comment next to SUBJECT and listed on stderr.</summary>
 public sealed record Guess(string Subject, string Text)

@@ -4,31 +4,67 @@ using System.Text.RegularExpressions;
 
 namespace Checker.Model.Import;
 
-/// <summary>The output of `find /sys/kernel/iommu_groups/ -type l`: group id to member device names.</summary>
+/// <summary>
+/// The IOMMU groups of a real machine, group id to member device names, from any of the forms
+/// people paste: `find /sys/kernel/iommu_groups/ -type l`, `ls -l /sys/kernel/iommu_groups/*/devices`,
+/// the widely shared "IOMMU Group N: BDF description [vvvv:dddd]" script listing, and lspci's own
+/// `IOMMU group: N` lines (lspci -v and more).
+/// </summary>
 public static class IommuGroupsListing
 {
     private static readonly Regex Link = new("^(?:.*/)?iommu_groups/(\\d+)/devices/([^/\\s]+)$");
     private static readonly Regex Directory = new("^(?:.*/)?iommu_groups(?:/\\d+(?:/devices)?)?/?$");
+    private static readonly Regex LsHeading = new("^(?:.*/)?iommu_groups/(\\d+)/devices/?:$");
+    private static readonly Regex LsLink = new("^l[-rwxsStT]{9}[.+@]?\\s+\\d+\\s+\\S+\\s+\\S+\\s+\\d+\\s+.*?\\s(\\S+) -> \\S+$");
 
-    /// <summary>Parses the listing; directory lines (from `find` without `-type l`) are accepted and skipped.</summary>
     public static ImmutableSortedDictionary<int, ImmutableArray<string>> Parse(string file, string text)
     {
         var groups = new SortedDictionary<int, List<string>>();
         var seen = new Dictionary<string, int>();
-        foreach (var (line, raw) in DumpLines.Of(text))
+        void Add(int line, int id, string dev)
         {
-            var s = raw.Trim();
-            if (s.Length == 0 || Directory.IsMatch(s))
-                continue;
-            var m = Link.Match(s);
-            if (!m.Success || !int.TryParse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int id))
-                throw new ImportException(file, line, $"expected '/sys/kernel/iommu_groups/N/devices/DEVICE', got '{(s.Length <= 80 ? s : s[..77] + "...")}'");
-            var dev = m.Groups[2].Value;
             if (seen.TryGetValue(dev, out var first))
                 throw new ImportException(file, line, $"device {dev} is listed twice (first at line {first})");
             seen[dev] = line;
             (groups.TryGetValue(id, out var list) ? list : groups[id] = []).Add(dev);
         }
+        foreach (var section in PastedText.Sections(text))
+        {
+            if (LspciListing.Starts(section.Lines[0].Text))
+            {
+                foreach (var d in LspciListing.Parse(file, section).Values.OrderBy(d => d.Line))
+                    if (d.IommuGroup is int id)
+                        Add(d.Line, id, d.Address.ToString());
+                continue;
+            }
+            int? heading = null;
+            foreach (var (line, raw, _) in section.Lines)
+            {
+                var s = raw.Trim();
+                if (s.StartsWith("total ", StringComparison.Ordinal) || Directory.IsMatch(s))
+                    continue;
+                if (LsHeading.Match(s) is { Success: true } h)
+                {
+                    heading = Id(file, line, h.Groups[1].Value);
+                    continue;
+                }
+                if (LsLink.Match(s) is { Success: true } ls)
+                {
+                    Add(line, heading ?? throw new ImportException(file, line,
+                        "an `ls -l` link line before any '/sys/kernel/iommu_groups/N/devices:' heading: which group it is in is unknown"), ls.Groups[1].Value);
+                    continue;
+                }
+                var m = Link.Match(s);
+                if (!m.Success)
+                    throw new ImportException(file, line, $"expected an IOMMU groups listing in {section.What}: '/sys/kernel/iommu_groups/N/devices/DEVICE' (find), "
+                        + $"'lrwxrwxrwx ... DEVICE -> ...' under a 'N/devices:' heading (ls -l), or 'IOMMU Group N: BB:DD.F ...'; saw '{PastedText.Clip(s)}'");
+                Add(line, Id(file, line, m.Groups[1].Value), m.Groups[2].Value);
+            }
+        }
         return groups.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value.ToImmutableArray());
     }
+
+    private static int Id(string file, int line, string digits) =>
+        int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out int id) ? id
+            : throw new ImportException(file, line, $"group id {digits} is out of range");
 }

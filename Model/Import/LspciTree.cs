@@ -7,9 +7,10 @@ namespace Checker.Model.Import;
 public sealed record TreeHostBridge(int Domain, int RootBus, int Line);
 
 /// <summary>A function of `lspci -tv`: its address, parent bridge (none: on the root bus), secondary bus if a bridge, name.</summary>
-public sealed record TreeDevice(Bdf Address, Bdf? Parent, int? SecondaryBus, string Description, int Line)
+public sealed record TreeDevice(Bdf Address, Bdf? Parent, int? SecondaryBus, string Description, int Line, bool Bridge = false)
 {
-    public bool IsBridge => SecondaryBus is not null;
+    /// <summary>A bridge: it has a secondary bus, or (read from a listing) its class says so though nothing is known below it.</summary>
+    public bool IsBridge => Bridge || SecondaryBus is not null;
 }
 
 /// <summary>The PCI tree printed by `lspci -tv`: host bridges and functions, parents before children.</summary>
@@ -26,10 +27,34 @@ public sealed record LspciTree(ImmutableArray<TreeHostBridge> HostBridges, Immut
     /// </summary>
     public static LspciTree Parse(string file, string text)
     {
-        var parser = new TreeParser(file);
-        foreach (var (line, s) in DumpLines.Of(text))
-            if (s.Trim().Length > 0)
-                parser.ParseLine(line, s);
+        var sections = PastedText.Sections(text);
+        if (sections.IsEmpty)
+            throw new ImportException(file, 1, "no host bridge: not `lspci -tv` output (the file is empty)");
+        if (sections.Length > 1)
+            throw new ImportException(file, sections[1].Lines[0].Line, $"a second dump ({sections[1].What}) after the tree: give each dump its own file");
+        return Parse(file, sections[0]);
+    }
+
+    /// <summary>Whether LINE can start `lspci -t` output: tree art up to a host bridge `[DDDD:BB]`.</summary>
+    public static bool Starts(string line) => TreeStart.IsMatch(line);
+
+    private static readonly Regex TreeStart = new("^[-+\\| ]*-\\[(?:[0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}\\]");
+
+    /// <summary>Parses the lines of one `lspci -t` section; a line a mailer wrapped is joined to the description it continues.</summary>
+    public static LspciTree Parse(string file, DumpSection section)
+    {
+        var parser = new TreeParser(file, section.What);
+        DumpLine? previous = null;
+        foreach (var l in section.Lines)
+        {
+            if (l.Text[0] is not (' ' or '|' or '+' or '\\' or '-') && previous is { MayContinue: true } && parser.Continue(l.Text.Trim()))
+            {
+                previous = l;
+                continue;
+            }
+            parser.ParseLine(l.Line, l.Text);
+            previous = l;
+        }
         return parser.Finish();
     }
 
@@ -46,8 +71,18 @@ public sealed record LspciTree(ImmutableArray<TreeHostBridge> HostBridges, Immut
         private readonly Dictionary<Bdf, int> _seen = [];
         private readonly Dictionary<int, (Node Parent, int Line)> _open = [];
         private readonly string _file;
+        private readonly string _what;
 
-        public TreeParser(string file) => _file = file;
+        public TreeParser(string file, string what) => (_file, _what) = (file, what);
+
+        /// <summary>Appends TEXT to the description of the last device, when it has one (a wrapped line).</summary>
+        public bool Continue(string text)
+        {
+            if (_devices.Count == 0 || _devices[^1].Description.Length == 0)
+                return false;
+            _devices[^1] = _devices[^1] with { Description = _devices[^1].Description + " " + text };
+            return true;
+        }
 
         public void ParseLine(int line, string s)
         {
@@ -92,7 +127,8 @@ public sealed record LspciTree(ImmutableArray<TreeHostBridge> HostBridges, Immut
                         i += range.Length;
                 }
                 else
-                    throw Error(line, i, $"unexpected '{c}' in the tree");
+                    throw Error(line, i, $"unexpected '{c}' in the tree: expected `lspci -t` tree art ('+-', '\\-', '|', '[DDDD:BB]', 'DD.F') in {_what}, "
+                        + $"saw '{PastedText.Clip(s.Trim())}'");
             }
             var end = s.TrimEnd();
             if (end.EndsWith("+-", StringComparison.Ordinal) || end.EndsWith("\\-", StringComparison.Ordinal))
@@ -131,8 +167,8 @@ public sealed record LspciTree(ImmutableArray<TreeHostBridge> HostBridges, Immut
         {
             int domain = m.Groups[1].Success ? Convert.ToInt32(m.Groups[1].Value, 16) : 0;
             int bus = Convert.ToInt32(m.Groups[2].Value, 16);
-            if (_bridges.FirstOrDefault(b => b.Domain == domain) is { } dup)
-                throw new ImportException(_file, line, $"domain {domain:x4} appears twice (first at line {dup.Line})");
+            if (_bridges.FirstOrDefault(b => b.Domain == domain && b.RootBus == bus) is { } dup)
+                throw new ImportException(_file, line, $"host bridge [{domain:x4}:{bus:x2}] appears twice (first at line {dup.Line})");
             _bridges.Add(new TreeHostBridge(domain, bus, line));
             return new Node(domain, bus, null);
         }
@@ -169,7 +205,7 @@ public sealed record LspciTree(ImmutableArray<TreeHostBridge> HostBridges, Immut
                     : "the branch opened here ('+-') never ends with '\\-' (truncated file?)");
             }
             if (_bridges.Count == 0)
-                throw new ImportException(_file, 1, "no host bridge: not `lspci -tv` output");
+                throw new ImportException(_file, 1, $"no host bridge in {_what}: not `lspci -tv` output");
             return new LspciTree(_bridges.ToImmutable(), _devices.ToImmutable());
         }
 

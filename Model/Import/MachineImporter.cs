@@ -15,35 +15,39 @@ public static class MachineImporter
     public static ImportResult Import(ImportInputs input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var guesses = new List<Guess>();
+        var guesses = new List<Guess>(input.ReadGuesses);
         var b = input.Base;
-        var arch = input.Arch ?? b?.Arch ?? Guessed(guesses, GuessSubject.Machine, "arch arm64 assumed (no --arch)", Arch.Arm64);
-        if (b is null)
-            guesses.Add(new Guess(GuessSubject.Machine, "no --base: no IOMMU instances, platform devices or link order are known; add them by hand"));
+        var arch = MachineDefaults.ArchOf(input, guesses);
+        var era = MachineDefaults.EraOf(input, guesses);
 
-        var pci = input.Tree is not null ? PciImport.Devices(input, guesses)
+        var pci = input.Tree is not null ? PciImport.Devices(input, arch, guesses)
             : b is not null ? BasePci(b) : throw new ArgumentException("an import needs an lspci tree or a base scenario", nameof(input));
-        var iommus = b?.Iommus ?? [];
         var devices = ImmutableArray.CreateBuilder<DeviceSpec>();
         foreach (var d in b?.Devices.Where(d => d.Pci is null) ?? [])
             devices.Add(d with { Index = devices.Count, Source = SourceLine.None });
-        var bridges = HostBridges(input, arch, guesses);
+        var (iommus, smmus) = b is not null ? (b.Iommus, []) : IommuUnits.Synthesize(input, arch, guesses);
+        foreach (var smmu in smmus)
+            devices.Add(smmu with { Index = devices.Count });
+        var bridges = HostBridges(input, arch, iommus, b is null, guesses);
         var byName = new Dictionary<string, int>();
         foreach (var d in devices)
             byName[d.Name] = d.Index;
         foreach (var p in pci)
         {
-            var hb = bridges.First(h => h.Domain == p.Address.Domain);
+            var hb = bridges.First(h => h.Domain == p.Address.Domain && h.RootBus == p.RootBus);
             var baseDev = b is not null && b.DeviceIndex(p.Name) is var bi and >= 0 ? b.Devices[bi] : null;
             var info = new PciInfo(p.Address.Domain, p.Address.Bus, p.Address.Devfn,
                 p.Parent is null ? null : byName[p.Parent], p.Type, p.Multifunction, p.Acs, baseDev?.Pci?.AcsQuirk ?? false,
-                [], p.PhysFn is null ? null : byName[p.PhysFn]);
+                [], p.PhysFn is null ? null : byName[p.PhysFn], p.Ids);
             byName[p.Name] = devices.Count;
             devices.Add(new DeviceSpec(devices.Count, p.Name, BusKind.Pci, hb.Firmware, hb.Iommu, baseDev?.Coherent ?? false,
                 baseDev?.DmaRanges, baseDev?.CoherentMaskBits ?? 32, p.PhysFn is null, info, SourceLine.None));
         }
-        var drivers = DriverImport.Drivers(input, devices.ToImmutable(), byName, guesses);
-        var machine = new Machine(input.Name, arch, b?.Variants ?? Variants.Default, devices.ToImmutable(), drivers, iommus, bridges, []);
+        var drivers = DriverImport.Drivers(input, devices.ToImmutable(), byName, smmus.Length > 0, guesses);
+        iommus = [.. iommus.Select(i => i.Driver is null && i.Device is int dev && devices[dev].Bus == BusKind.Platform && arch != Arch.X86
+            ? i with { Driver = drivers.First(d => d.Matches.Contains(dev)).Index } : i)];
+        var variants = b?.Variants.WithEra(era) ?? Variants.ForEra(era);
+        var machine = new Machine(input.Name, arch, variants, devices.ToImmutable(), drivers, iommus, bridges, []);
         return new ImportResult(machine with { Script = Script(input, machine, guesses) }, [.. guesses]);
     }
 
@@ -56,21 +60,26 @@ public static class MachineImporter
     private static ImmutableArray<ImportedPci> BasePci(Machine b) =>
         [.. b.Devices.Where(d => d.Pci is not null).Select(d => new ImportedPci(d.Name, Bdf.TryParse(d.Name)!.Value,
             d.Pci!.ParentBridge is int p ? b.Devices[p].Name : null, d.Pci.Type, d.Pci.Multifunction, d.Pci.Acs,
-            d.Pci.PhysFn is int pf ? b.Devices[pf].Name : null, 0))];
+            d.Pci.PhysFn is int pf ? b.Devices[pf].Name : null, 0) { RootBus = RootBusOf(b, d), Ids = d.Pci.Ids })];
 
-    private static ImmutableArray<HostBridge> HostBridges(ImportInputs input, Arch arch, List<Guess> guesses)
+    private static int RootBusOf(Machine m, DeviceSpec d) =>
+        d.Pci!.ParentBridge is int p ? RootBusOf(m, m.Devices[p]) : d.Pci.BusNumber;
+
+    private static ImmutableArray<HostBridge> HostBridges(ImportInputs input, Arch arch, ImmutableArray<IommuSpec> iommus, bool synthesized, List<Guess> guesses)
     {
         var b = input.Base;
         var fromTree = input.Tree?.HostBridges.Select(h => (h.Domain, h.RootBus))
             ?? b!.HostBridges.Select(h => (h.Domain, h.RootBus));
         var result = ImmutableArray.CreateBuilder<HostBridge>();
-        foreach (var (domain, rootBus) in fromTree.OrderBy(h => h.Domain))
+        foreach (var (domain, rootBus) in fromTree.OrderBy(h => h.Domain).ThenBy(h => h.RootBus))
         {
-            var baseHb = b?.HostBridges.FirstOrDefault(h => h.Domain == domain);
+            var baseHb = b?.HostBridges.FirstOrDefault(h => h.Domain == domain && h.RootBus == rootBus) ?? b?.HostBridges.FirstOrDefault(h => h.Domain == domain);
             var firmware = input.Firmware ?? baseHb?.Firmware
                 ?? Guessed(guesses, GuessSubject.HostBridge(domain), "firmware acpi assumed (no --firmware)", Firmware.Acpi);
             int? iommu = baseHb?.Iommu;
-            if (baseHb is null && arch != Arch.X86)
+            if (synthesized)
+                iommu = IommuUnits.For(iommus, arch, domain);
+            else if (baseHb is null && arch != Arch.X86)
                 guesses.Add(new Guess(GuessSubject.HostBridge(domain), "which IOMMU translates this domain is unknown (not in the base scenario): none written"));
             result.Add(new HostBridge(domain, rootBus, firmware, iommu, SourceLine.None));
         }

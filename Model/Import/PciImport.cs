@@ -5,27 +5,42 @@ namespace Checker.Model.Import;
 
 /// <summary>One PCI function as the import will write it, with references still by name.</summary>
 public sealed record ImportedPci(
-    string Name, Bdf Address, string? Parent, PcieType Type, bool Multifunction, AcsFlags Acs, string? PhysFn, int Line);
+    string Name, Bdf Address, string? Parent, PcieType Type, bool Multifunction, AcsFlags Acs, string? PhysFn, int Line)
+{
+    /// <summary>The root bus at the top of its subtree: which host bridge it is under.</summary>
+    public int RootBus { get; init; }
+    /// <summary>What the kernel's quirk tables match on, as far as the dump says.</summary>
+    public PciIds? Ids { get; init; }
+}
 
 /// <summary>Derives the PCI devices from the `lspci -tv` tree, refined by `lspci -vvv` and the base scenario.</summary>
 public static class PciImport
 {
     /// <summary>The functions in the kernel's add order (pci_bus_add_devices: a bus's functions by devfn, then each bridge's bus).</summary>
-    public static ImmutableArray<ImportedPci> Devices(ImportInputs input, List<Guess> guesses)
+    public static ImmutableArray<ImportedPci> Devices(ImportInputs input, Arch arch, List<Guess> guesses)
     {
         var tree = input.Tree!;
+        var dropped = new HashSet<Bdf>();
+        if (input.Base is null && arch == Arch.X86)
+            foreach (var t in tree.Devices.Where(t => MachineDefaults.IsAmdIommuFunction(t, input.Verbose?.GetValueOrDefault(t.Address))))
+            {
+                dropped.Add(t.Address);
+                guesses.Add(new Guess(GuessSubject.Machine, $"{t.Address} not imported: it is the AMD IOMMU's own function, "
+                    + "which amd_iommu does not translate (it is in no IOMMU group on a real machine)"));
+            }
         var byParent = tree.Devices.ToLookup(d => d.Parent);
         var ordered = new List<TreeDevice>();
         void AddBus(Bdf? parent)
         {
-            var onBus = byParent[parent].OrderBy(d => d.Address.Devfn).ToList();
+            var onBus = byParent[parent].Where(d => !dropped.Contains(d.Address)).OrderBy(d => d.Address.Devfn).ToList();
             ordered.AddRange(onBus);
             foreach (var d in onBus.Where(d => d.IsBridge))
                 AddBus(d.Address);
         }
-        foreach (var domain in tree.HostBridges.Select(h => h.Domain).Order())
+        foreach (var hb in tree.HostBridges.OrderBy(h => h.Domain).ThenBy(h => h.RootBus))
         {
-            var roots = byParent[null].Where(d => d.Address.Domain == domain).OrderBy(d => d.Address.Devfn).ToList();
+            var roots = byParent[null].Where(d => d.Address.Domain == hb.Domain && d.Address.Bus == hb.RootBus && !dropped.Contains(d.Address))
+                .OrderBy(d => d.Address.Devfn).ToList();
             ordered.AddRange(roots);
             foreach (var r in roots.Where(r => r.IsBridge))
                 AddBus(r.Address);
@@ -35,9 +50,11 @@ public static class PciImport
         var functionsInSlot = ordered.Where(o => !vfOf.ContainsKey(o.Address))
             .CountBy(o => (o.Address.Domain, o.Address.Bus, o.Address.Slot)).ToDictionary();
         var types = new Dictionary<Bdf, PcieType>();
+        var rootBus = new Dictionary<Bdf, int>();
         var result = ImmutableArray.CreateBuilder<ImportedPci>();
         foreach (var d in ordered)
         {
+            rootBus[d.Address] = d.Parent is { } up ? rootBus[up] : d.Address.Bus;
             var name = d.Address.ToString();
             var verbose = input.Verbose?.GetValueOrDefault(d.Address);
             var baseDev = Base(input, name);
@@ -46,7 +63,11 @@ public static class PciImport
             bool multifunction = !vfOf.ContainsKey(d.Address) && functionsInSlot[(d.Address.Domain, d.Address.Bus, d.Address.Slot)] > 1;
             var acs = AcsOf(d, type, verbose, baseDev, guesses);
             result.Add(new ImportedPci(name, d.Address, d.Parent?.ToString(), type, multifunction, acs,
-                vfOf.TryGetValue(d.Address, out var pf) ? pf.ToString() : null, d.Line));
+                vfOf.TryGetValue(d.Address, out var pf) ? pf.ToString() : null, d.Line)
+            {
+                RootBus = rootBus[d.Address],
+                Ids = IdsOf(d, verbose, baseDev),
+            });
         }
         return result.ToImmutable();
     }
@@ -54,20 +75,30 @@ public static class PciImport
     private static PciInfo? Base(ImportInputs input, string name) =>
         input.Base is { } b && b.DeviceIndex(name) is var i and >= 0 ? b.Devices[i].Pci : null;
 
+    /// <summary>Vendor, device, class and whether an ACS capability exists, where the dump tells them (the base's otherwise).</summary>
+    private static PciIds? IdsOf(TreeDevice d, VerboseDevice? v, PciInfo? baseDev)
+    {
+        var tree = MachineDefaults.TreeIdsOf(d.Description);
+        bool? acsCap = v is null ? null : v.AcsCapabilityListed ? true : v.CapabilitiesShown ? false : null;
+        var ids = new PciIds(v?.Vendor ?? tree?.Vendor, v?.Device ?? tree?.Device, v?.ClassCode, acsCap);
+        return ids == new PciIds(null, null, null, null) ? baseDev?.Ids : ids;
+    }
+
     private static PcieType TypeOf(TreeDevice d, VerboseDevice? v, PciInfo? baseDev, Dictionary<Bdf, PcieType> types, List<Guess> guesses)
     {
-        if (v is not null && !v.CapabilitiesHidden)
-            return v.Type ?? (v.ClassName == "PCI bridge" ? PcieType.PciBridge : PcieType.LegacyPci);
+        if (v is { CapabilitiesShown: true })
+            return v.Type ?? (v.IsBridge ? PcieType.PciBridge : PcieType.LegacyPci);
         if (baseDev is not null)
             return baseDev.Type;
         PcieType? parent = d.Parent is { } p ? types[p] : null;
         var type = !d.IsBridge ? PcieType.Endpoint
+            : v?.ClassCode is 0x060401 ? PcieType.PciBridge
             : parent is null ? PcieType.RootPort
             : parent is PcieType.UpstreamPort ? PcieType.DownstreamPort
             : parent is PcieType.RootPort or PcieType.DownstreamPort ? PcieType.UpstreamPort
             : PcieType.PciBridge;
         if (d.IsBridge)
-            guesses.Add(new Guess(GuessSubject.Device(d.Address.ToString()), $"type {type.TypeName()} guessed from its place in the tree (no lspci -vvv)"));
+            guesses.Add(new Guess(GuessSubject.Device(d.Address.ToString()), $"type {type.TypeName()} guessed from its place in the tree (no capability list: lspci -vvv as root has it)"));
         return type;
     }
 
@@ -75,12 +106,23 @@ public static class PciImport
     {
         if (v?.Acs is { } acs)
             return acs;
-        if (v is not null && !v.CapabilitiesHidden)
+        bool isolating = type is PcieType.RootPort or PcieType.DownstreamPort
+            || (type is PcieType.Endpoint or PcieType.RcIntegratedEndpoint or PcieType.UpstreamPort && d.Address.Function > 0);
+        if (v is { CapabilitiesShown: true, AcsCapabilityListed: true })
+        {
+            // pci_std_enable_acs() turns on every control ACSCap has once an IOMMU asked for ACS,
+            // and pci_acs_flags_enabled() counts the ones ACSCap lacks as in effect.
+            guesses.Add(new Guess(GuessSubject.Device(d.Address.ToString()), "ACS capability listed without ACSCap/ACSCtl (lspci -v): "
+                + "all of SV, RR, CR, UF taken as in effect, as pci_std_enable_acs() enables them; -vv shows them"));
+            return AcsFlags.Required;
+        }
+        if (v is { CapabilitiesShown: true })
             return AcsFlags.None;
         if (baseDev is not null)
             return baseDev.Acs;
-        if (d.IsBridge && type is PcieType.RootPort or PcieType.DownstreamPort)
-            guesses.Add(new Guess(GuessSubject.Device(d.Address.ToString()), "ACS unknown (no lspci -vvv): none assumed"));
+        if (isolating || d.IsBridge)
+            guesses.Add(new Guess(GuessSubject.Device(d.Address.ToString()), "ACS unknown (no capability list): none assumed, "
+                + "the conservative choice (functions share groups unless the kernel's ACS quirks isolate them)"));
         return AcsFlags.None;
     }
 
@@ -101,16 +143,19 @@ public static class PciImport
         {
             if (Base(input, d.Address.ToString()) is { PhysFn: int pf })
                 result[d.Address] = Bdf.TryParse(input.Base!.Devices[pf].Name)!.Value;
-            else if (input.Verbose is null && LooksLikeVf(d.Description)
-                && devices.FirstOrDefault(o => o.Parent == d.Parent && o.Address.Bus == d.Address.Bus && !LooksLikeVf(o.Description)) is { } guessPf)
+            else if (input.Verbose?.GetValueOrDefault(d.Address) is not { CapabilitiesShown: true } && LooksLikeVf(DescriptionOf(input, d))
+                && devices.FirstOrDefault(o => o.Parent == d.Parent && o.Address.Bus == d.Address.Bus && !LooksLikeVf(DescriptionOf(input, o))) is { } guessPf)
             {
                 result[d.Address] = guessPf.Address;
                 guesses.Add(new Guess(GuessSubject.Device(d.Address.ToString()),
-                    $"a VF by its name '{d.Description}'; PF {guessPf.Address} guessed (the first function on its bus)"));
+                    $"a VF by its name '{DescriptionOf(input, d)}'; PF {guessPf.Address} guessed (the first function on its bus)"));
             }
         }
         return result;
     }
+
+    private static string DescriptionOf(ImportInputs input, TreeDevice d) =>
+        input.Verbose?.GetValueOrDefault(d.Address)?.Description is { Length: > 0 } v ? v : d.Description;
 
     private static bool LooksLikeVf(string description) =>
         description.Contains(" VF]", StringComparison.Ordinal) || description.Contains("Virtual Function", StringComparison.Ordinal);

@@ -13,7 +13,7 @@ internal sealed record DeviceDraft(
 /// <summary>The PCI-only fields of a device entry, with the address parsed from its name.</summary>
 internal sealed record PciDraft(
     int Domain, int BusNumber, int Devfn, Located<string>? Parent, PcieType Type, bool Multifunction,
-    AcsFlags Acs, bool AcsQuirk, IReadOnlyList<Located<string>> DmaAliasOf, Located<string>? PhysFn);
+    AcsFlags Acs, bool AcsQuirk, IReadOnlyList<Located<string>> DmaAliasOf, Located<string>? PhysFn, PciIds? Ids = null);
 
 /// <summary>Reads the `devices` list: names, buses, firmware facts and the PCI tree as written.</summary>
 internal static partial class DeviceReader
@@ -39,7 +39,7 @@ internal static partial class DeviceReader
     private static readonly ImmutableArray<string> CommonFields = ["name", "bus", "coherent", "dma-ranges", "coherent-mask", "present"];
     private static readonly ImmutableArray<string> PlatformFields = ["firmware", "iommu"];
     private static readonly ImmutableArray<string> PciFields =
-        ["parent", "type", "multifunction", "acs", "acs-quirk", "dma-alias-of", "physfn"];
+        ["parent", "type", "multifunction", "acs", "acs-quirk", "dma-alias-of", "physfn", "vendor", "device", "class", "acs-capability"];
     private static readonly ImmutableArray<string> AllFields = [.. CommonFields, .. PlatformFields, .. PciFields];
     private static readonly ImmutableArray<string> RangeFields = ["base", "size"];
 
@@ -108,7 +108,28 @@ internal static partial class DeviceReader
             ReadAcs(f),
             f.Bool("acs-quirk", false),
             f.Names("dma-alias-of"),
-            f.Name("physfn"));
+            f.Name("physfn"),
+            ReadIds(f));
+    }
+
+    /// <summary>
+    /// `vendor`, `device`, `class` (hex, as lspci -nn prints them) and `acs-capability`: what the
+    /// kernel's quirk tables match on. Null when none is written.
+    /// </summary>
+    private static PciIds? ReadIds(MappingFields f)
+    {
+        int? HexField(string key, int digits)
+        {
+            if (f.String(key) is not { } text)
+                return null;
+            var t = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? text[2..] : text;
+            if (t.Length == 0 || t.Length > digits || !int.TryParse(t, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out int v))
+                throw f.File.Error(f.LineOf(key), f.PathOf(key), $"expected at most {digits} hex digits (as lspci -nn prints it), got '{text}'");
+            return v;
+        }
+        var ids = new PciIds(HexField("vendor", 4), HexField("device", 4), HexField("class", 6),
+            f.Has("acs-capability") ? f.Bool("acs-capability", false) : null);
+        return ids == new PciIds(null, null, null, null) ? null : ids;
     }
 
     private static AcsFlags ReadAcs(MappingFields f) =>

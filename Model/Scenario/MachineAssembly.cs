@@ -21,12 +21,18 @@ internal static class MachineAssembly
 
         var hostBridges = bridges.Select(b => new HostBridge(
             b.Domain.Value, b.RootBus, b.Firmware, iommuNames.Resolve(file, b.Iommu), new SourceLine(b.Line))).ToImmutableArray();
-        var bridgeSpecs = hostBridges.ToDictionary(b => b.Domain);
+        var bridgeSpecs = hostBridges.ToDictionary(b => (b.Domain, b.RootBus));
         var ownIommus = devices.Select(d => iommuNames.Resolve(file, d.Iommu)).ToArray();
         var pci = PciValidation.Validate(file, devices, deviceNames, bridgeByDomain);
+        // A domain may have several root buses (x86 servers), each its own host bridge: a device
+        // takes the one at the top of its subtree.
+        var rootBus = new int[devices.Count];
+        for (int i = 0; i < devices.Count; i++)
+            if (pci[i] is { } info)
+                rootBus[i] = info.ParentBridge is int parent ? rootBus[parent] : info.BusNumber;
         var deviceSpecs = devices.Select((d, i) =>
         {
-            var bridge = d.Pci is { } p ? bridgeSpecs[p.Domain] : null;
+            var bridge = d.Pci is { } p ? bridgeSpecs[(p.Domain, rootBus[i])] : null;
             return new DeviceSpec(i, d.Name.Value, d.Bus, bridge?.Firmware ?? d.Firmware!.Value,
                 bridge is null ? ownIommus[i] : bridge.Iommu, d.Coherent, d.DmaRanges, d.CoherentMaskBits, d.Present,
                 pci[i], new SourceLine(d.Line));
@@ -39,13 +45,14 @@ internal static class MachineAssembly
         return new Machine(name, arch, variants, deviceSpecs, driverSpecs, iommuSpecs, hostBridges, []);
     }
 
-    private static Dictionary<int, HostBridgeDraft> ByDomain(ScenarioFile file, IReadOnlyList<HostBridgeDraft> bridges)
+    /// <summary>The host bridges of each domain; one root bus belongs to one host bridge.</summary>
+    private static ILookup<int, HostBridgeDraft> ByDomain(ScenarioFile file, IReadOnlyList<HostBridgeDraft> bridges)
     {
-        var byDomain = new Dictionary<int, HostBridgeDraft>();
+        var seen = new Dictionary<(int, int), HostBridgeDraft>();
         foreach (var b in bridges)
-            if (!byDomain.TryAdd(b.Domain.Value, b))
-                throw file.Error(b.Domain, $"duplicate host bridge for domain {b.Domain.Value:x4} (first at line {byDomain[b.Domain.Value].Line})");
-        return byDomain;
+            if (!seen.TryAdd((b.Domain.Value, b.RootBus), b))
+                throw file.Error(b.Domain, $"duplicate host bridge for domain {b.Domain.Value:x4} root bus {b.RootBus:x2} (first at line {seen[(b.Domain.Value, b.RootBus)].Line})");
+        return bridges.ToLookup(b => b.Domain.Value);
     }
 
     private static DriverSpec BuildDriver(

@@ -17,10 +17,10 @@ internal static class PciValidation
     ];
 
     public static ImmutableArray<PciInfo?> Validate(
-        ScenarioFile file, IReadOnlyList<DeviceDraft> devices, NameTable names, IReadOnlyDictionary<int, HostBridgeDraft> bridges)
+        ScenarioFile file, IReadOnlyList<DeviceDraft> devices, NameTable names, ILookup<int, HostBridgeDraft> bridges)
     {
         foreach (var d in devices)
-            if (d.Pci is { } pci && !bridges.ContainsKey(pci.Domain))
+            if (d.Pci is { } pci && !bridges.Contains(pci.Domain))
                 throw file.Error(d.Name, $"no host bridge for PCI domain {pci.Domain:x4}: add it to host-bridges");
 
         var parents = devices.Select(d => d.Pci?.Parent is { } p ? PciDevice(file, devices, names, p, "parent") : (int?)null).ToArray();
@@ -36,7 +36,7 @@ internal static class PciValidation
         return devices.Select((d, i) => d.Pci is not { } pci ? null : new PciInfo(
             pci.Domain, pci.BusNumber, pci.Devfn, parents[i], pci.Type, pci.Multifunction, pci.Acs, pci.AcsQuirk,
             pci.DmaAliasOf.Select(a => CheckAlias(file, devices, names, parents, i, a)).ToImmutableArray(),
-            physFns[i])).ToImmutableArray();
+            physFns[i], pci.Ids)).ToImmutableArray();
     }
 
     /// <summary>Resolves a reference that must name a PCI device.</summary>
@@ -76,12 +76,13 @@ internal static class PciValidation
     /// bridge, any other to the one bridge whose secondary bus it is (numbered above the bridge's).
     /// </summary>
     private static void CheckBusNumbers(
-        ScenarioFile file, IReadOnlyList<DeviceDraft> devices, int?[] parents, IReadOnlyDictionary<int, HostBridgeDraft> bridges)
+        ScenarioFile file, IReadOnlyList<DeviceDraft> devices, int?[] parents, ILookup<int, HostBridgeDraft> bridges)
     {
         var owner = new Dictionary<(int Domain, int Bus), int>();
         var secondary = new Dictionary<int, int>();
-        foreach (var (domain, bridge) in bridges)
-            owner[(domain, bridge.RootBus)] = -1;
+        foreach (var domain in bridges)
+            foreach (var bridge in domain)
+                owner[(domain.Key, bridge.RootBus)] = -1;
         for (int i = 0; i < devices.Count; i++)
         {
             if (devices[i].Pci is not { } pci)
@@ -95,8 +96,9 @@ internal static class PciValidation
             if (owner.TryGetValue((pci.Domain, pci.BusNumber), out var current) && current != expected)
                 throw file.Error(name, $"bus {pci.Domain:x4}:{pci.BusNumber:x2} is {OwnerText(devices, current)}, "
                     + (parents[i] is null ? "but this device has no parent" : $"but this device's parent is '{devices[expected].Name.Value}'"));
-            if (parents[i] is null && pci.BusNumber != bridges[pci.Domain].RootBus)
-                throw file.Error(name, $"a device without parent sits on the root bus {bridges[pci.Domain].RootBus:x2} of its host bridge, not on bus {pci.BusNumber:x2}");
+            if (parents[i] is null && bridges[pci.Domain].All(b => b.RootBus != pci.BusNumber))
+                throw file.Error(name, $"a device without parent sits on the root bus of a host bridge "
+                    + $"({string.Join(", ", bridges[pci.Domain].Select(b => b.RootBus.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)))}), not on bus {pci.BusNumber:x2}");
             owner[(pci.Domain, pci.BusNumber)] = expected;
             if (parents[i] is { } bridge)
                 secondary[bridge] = pci.BusNumber;

@@ -105,6 +105,17 @@ public static class ScenarioWriter
                 f.Add("dma-alias-of: [" + string.Join(", ", p.DmaAliasOf.Select(a => Quote(m.Devices[a].Name))) + "]");
             if (p.PhysFn is int pf)
                 f.Add("physfn: " + Quote(m.Devices[pf].Name));
+            if (p.Ids is { } ids)
+            {
+                if (ids.Vendor is int vendor)
+                    f.Add(string.Create(CultureInfo.InvariantCulture, $"vendor: \"{vendor:x4}\""));
+                if (ids.Device is int device)
+                    f.Add(string.Create(CultureInfo.InvariantCulture, $"device: \"{device:x4}\""));
+                if (ids.Class is int cls)
+                    f.Add(string.Create(CultureInfo.InvariantCulture, $"class: \"{cls:x6}\""));
+                if (ids.AcsCapability is bool cap)
+                    f.Add("acs-capability: " + (cap ? "true" : "false"));
+            }
         }
         if (d.Coherent)
             f.Add("coherent: true");

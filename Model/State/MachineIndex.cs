@@ -49,9 +49,54 @@ public sealed class MachineIndex
         }
     }
 
+    /// <summary>
+    /// Per device, what pci_dev_specific_acs_enabled() answers in the machine's era (the quirk
+    /// table of <see cref="Topology.Quirks.PciQuirks"/>, matched on the device's PCI IDs).
+    /// </summary>
+    public ImmutableArray<Topology.Quirks.AcsQuirkDecision> AcsQuirks
+    {
+        get
+        {
+            var quirks = _acsQuirks;
+            if (quirks.IsDefault)
+                _acsQuirks = quirks = [.. _machine.Devices.Select(d => d.Pci is null ? Topology.Quirks.AcsQuirkDecision.NoQuirk
+                    : Topology.Quirks.PciQuirks.Acs(_machine, d.Index, _machine.Variants.Era).Decision)];
+            return quirks;
+        }
+    }
+
+    /// <summary>
+    /// Per PCI device, its DMA aliases on its bus: the scenario's `dma-alias-of` and the devices
+    /// at the devfns the era's DMA-alias fixups add (dev->dma_alias_mask), in device order.
+    /// </summary>
+    public ImmutableArray<ImmutableArray<int>> DmaAliases
+    {
+        get
+        {
+            var aliases = _dmaAliases;
+            if (aliases.IsDefault)
+                _dmaAliases = aliases = [.. _machine.Devices.Select(AliasesOf)];
+            return aliases;
+        }
+    }
+
+    private ImmutableArray<int> AliasesOf(DeviceSpec d)
+    {
+        if (d.Pci is not { } pci)
+            return [];
+        var devfns = Topology.Quirks.PciQuirks.DmaAliases(_machine, d.Index, _machine.Variants.Era).Devfns;
+        if (devfns.IsEmpty)
+            return pci.DmaAliasOf;
+        var onBus = _machine.Devices.Where(o => o.Index != d.Index && Topology.PciBus.SameBus(d, o) && devfns.Contains(o.Pci!.Devfn))
+            .Select(o => o.Index);
+        return [.. pci.DmaAliasOf.Union(onBus).Order()];
+    }
+
     private readonly Machine _machine;
     [DerivedCache] private ImmutableArray<DeviceState> _initialDevices;
     [DerivedCache] private ImmutableArray<ImmutableArray<int>> _pciWalk;
+    [DerivedCache] private ImmutableArray<Topology.Quirks.AcsQuirkDecision> _acsQuirks;
+    [DerivedCache] private ImmutableArray<ImmutableArray<int>> _dmaAliases;
 
     public MachineIndex(Machine m)
     {

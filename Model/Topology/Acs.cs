@@ -1,4 +1,5 @@
 using Checker.Model.State;
+using Checker.Model.Topology.Quirks;
 
 namespace Checker.Model.Topology;
 
@@ -6,15 +7,25 @@ namespace Checker.Model.Topology;
 public static class Acs
 {
     /// <summary>
-    /// Mirrors pci_acs_enabled() in drivers/pci/pci.c with REQ_ACS_FLAGS: quirked devices isolate;
-    /// conventional PCI, PCI bridges and event collectors never do; root and downstream ports need
-    /// ACS; endpoints and upstream ports need it only when multifunction (VFs count as single-function).
+    /// Mirrors pci_acs_enabled() in drivers/pci/pci.c with REQ_ACS_FLAGS for DEV of M: first
+    /// pci_dev_specific_acs_enabled() (the kernel's quirk table in M's era, by the device's IDs),
+    /// then the standard capability.
     /// </summary>
-    public static bool Enabled(DeviceSpec dev)
+    public static bool Enabled(Machine m, DeviceSpec dev) => Enabled(dev, m.Index.AcsQuirks[dev.Index]);
+
+    /// <summary>
+    /// Mirrors pci_acs_enabled() in drivers/pci/pci.c with REQ_ACS_FLAGS: a quirk's answer (the
+    /// scenario's `acs-quirk`, or QUIRK from the table) decides first; otherwise conventional PCI,
+    /// PCI bridges and event collectors never isolate; root and downstream ports need ACS;
+    /// endpoints and upstream ports need it only when multifunction (VFs count as single-function).
+    /// </summary>
+    public static bool Enabled(DeviceSpec dev, AcsQuirkDecision quirk = AcsQuirkDecision.NoQuirk)
     {
         var pci = dev.Pci ?? throw new ArgumentException($"{dev.Name} is not a PCI device", nameof(dev));
-        if (pci.AcsQuirk)
+        if (pci.AcsQuirk || quirk == AcsQuirkDecision.Isolates)
             return true;
+        if (quirk == AcsQuirkDecision.DoesNotIsolate)
+            return false;
         bool allFlags = (pci.Acs & AcsFlags.Required) == AcsFlags.Required;
         return pci.Type switch
         {
@@ -32,7 +43,7 @@ public static class Acs
     public static bool PathEnabled(Machine m, int start)
     {
         for (int? d = start; d is int cur; d = m.Devices[cur].Pci!.ParentBridge)
-            if (!Enabled(m.Devices[cur]))
+            if (!Enabled(m, m.Devices[cur]))
                 return false;
         return true;
     }

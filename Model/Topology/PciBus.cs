@@ -10,9 +10,12 @@ public static class PciBus
         a.Pci is { } pa && b.Pci is { } pb && pa.Domain == pb.Domain && pa.ParentBridge == pb.ParentBridge
         && (pa.ParentBridge is not null || pa.BusNumber == pb.BusNumber);
 
-    /// <summary>Mirrors pci_devs_are_dma_aliases(): quirk aliases, in either direction, on the same bus.</summary>
-    public static bool AreDmaAliases(DeviceSpec a, DeviceSpec b) =>
-        SameBus(a, b) && (a.Pci!.DmaAliasOf.Contains(b.Index) || b.Pci!.DmaAliasOf.Contains(a.Index));
+    /// <summary>
+    /// Mirrors pci_devs_are_dma_aliases(): quirk aliases (the scenario's and the era's DMA-alias
+    /// fixups), in either direction, on the same bus.
+    /// </summary>
+    public static bool AreDmaAliases(Machine m, DeviceSpec a, DeviceSpec b) =>
+        SameBus(a, b) && (m.Index.DmaAliases[a.Index].Contains(b.Index) || m.Index.DmaAliases[b.Index].Contains(a.Index));
 
     /// <summary>The bridges above DEV, nearest first.</summary>
     public static IEnumerable<int> Ancestors(Machine m, int dev)

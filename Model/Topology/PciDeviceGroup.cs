@@ -64,7 +64,7 @@ public static class PciDeviceGroup
     private static IEnumerable<int> Below(Machine m, int top, Func<int, bool> present)
     {
         foreach (var d in m.Devices)
-            if (d.Pci is not null && d.Index != top && present(d.Index) && !Acs.Enabled(d)
+            if (d.Pci is not null && d.Index != top && present(d.Index) && !Acs.Enabled(m, d)
                 && PciBus.Ancestors(m, d.Index).Contains(top))
                 yield return d.Index;
     }
@@ -78,7 +78,7 @@ public static class PciDeviceGroup
         var self = m.Devices[pdev];
         foreach (var tmp in m.Devices)
         {
-            if (tmp.Index == pdev || tmp.Pci is null || !present(tmp.Index) || !PciBus.AreDmaAliases(self, tmp))
+            if (tmp.Index == pdev || tmp.Pci is null || !present(tmp.Index) || !PciBus.AreDmaAliases(m, self, tmp))
                 continue;
             foreach (var d in AliasGroup(m, tmp.Index, present, seen))
                 yield return d;
@@ -91,12 +91,12 @@ public static class PciDeviceGroup
     private static IEnumerable<int> FunctionAliasGroup(Machine m, int pdev, Func<int, bool> present, HashSet<int> seen)
     {
         var self = m.Devices[pdev];
-        if (!self.Pci!.Multifunction || Acs.Enabled(self))
+        if (!self.Pci!.Multifunction || Acs.Enabled(m, self))
             yield break;
         foreach (var tmp in m.Devices)
         {
             if (tmp.Index == pdev || tmp.Pci is null || !present(tmp.Index) || !PciBus.SameBus(self, tmp)
-                || tmp.Pci.Slot != self.Pci.Slot || tmp.Pci.IsVf || Acs.Enabled(tmp))
+                || tmp.Pci.Slot != self.Pci.Slot || tmp.Pci.IsVf || Acs.Enabled(m, tmp))
                 continue;
             foreach (var d in AliasGroup(m, tmp.Index, present, seen))
                 yield return d;
@@ -121,7 +121,7 @@ public static class PciDeviceGroup
     {
         if (walkDown)
             foreach (var d in m.Devices)
-                if (d.Pci is not null && d.Index != top && search.Present(d.Index) && !Acs.Enabled(d)
+                if (d.Pci is not null && d.Index != top && search.Present(d.Index) && !Acs.Enabled(m, d)
                     && IsBelow(m, d.Index, top) && search.Accepts(d.Index))
                     return d.Index;
         Span<bool> seen = m.Devices.Length <= 512 ? stackalloc bool[m.Devices.Length] : new bool[m.Devices.Length];
@@ -148,7 +148,7 @@ public static class PciDeviceGroup
         var self = m.Devices[pdev];
         foreach (var tmp in m.Devices)
         {
-            if (tmp.Index == pdev || tmp.Pci is null || !search.Present(tmp.Index) || !PciBus.AreDmaAliases(self, tmp))
+            if (tmp.Index == pdev || tmp.Pci is null || !search.Present(tmp.Index) || !PciBus.AreDmaAliases(m, self, tmp))
                 continue;
             int found = FindInAliasGroup(m, tmp.Index, ref search, seen);
             if (found < 0)
@@ -163,12 +163,12 @@ public static class PciDeviceGroup
     private static int FindInFunctionAliasGroup<T>(Machine m, int pdev, ref T search, Span<bool> seen) where T : struct, ISearch
     {
         var self = m.Devices[pdev];
-        if (!self.Pci!.Multifunction || Acs.Enabled(self))
+        if (!self.Pci!.Multifunction || Acs.Enabled(m, self))
             return -1;
         foreach (var tmp in m.Devices)
         {
             if (tmp.Index == pdev || tmp.Pci is null || !search.Present(tmp.Index) || !PciBus.SameBus(self, tmp)
-                || tmp.Pci.Slot != self.Pci.Slot || tmp.Pci.IsVf || Acs.Enabled(tmp))
+                || tmp.Pci.Slot != self.Pci.Slot || tmp.Pci.IsVf || Acs.Enabled(m, tmp))
                 continue;
             int found = FindInAliasGroup(m, tmp.Index, ref search, seen);
             if (found >= 0)

@@ -79,7 +79,7 @@ public static class Bfs
                     }
                 }
                 int merged = Math.Min(frontier.Count, start + BatchStates);
-                stopped = run.AllFound || options.OutOfStates(run.States) || options.TimeBudgetSeconds is double b && clock.Elapsed.TotalSeconds >= b;
+                stopped = run.AllFound || options.OutOfTime(clock);
                 progress?.Invoke(new ExploreProgress(run.States, depth + 1, frontier.Count - merged + next.Count, run.FoundCount, clock.Elapsed.TotalSeconds));
                 if (stopped)
                 {

@@ -41,7 +41,7 @@ public static class Dfs
                 stack.Push(fresh[i]);
             if (++expanded % 4096 == 0)
             {
-                stopped = run.AllFound || options.OutOfStates(run.States) || options.TimeBudgetSeconds is double b && clock.Elapsed.TotalSeconds >= b;
+                stopped = run.AllFound || options.OutOfTime(clock);
                 progress?.Invoke(new ExploreProgress(run.States, deepest, stack.Count, run.FoundCount, clock.Elapsed.TotalSeconds));
             }
             stopped |= run.AllFound;
@@ -78,7 +78,7 @@ public static class RandomWalks
                 foreach (var (path, t) in walk)
                     run.Take(m, path, t);
             walks += Batch;
-            stopped = run.AllFound || options.TimeBudgetSeconds is double b && clock.Elapsed.TotalSeconds >= b;
+            stopped = run.AllFound || options.OutOfTime(clock);
             progress?.Invoke(new ExploreProgress(run.States, options.MaxDepth, MaxWalks - walks, run.FoundCount, clock.Elapsed.TotalSeconds));
         }
         return run.Outcome(options.MaxDepth, false, clock.ElapsedMilliseconds);

@@ -34,11 +34,12 @@ public sealed record ExploreOptions(
 {
     public const int DefaultMaxDepth = 40;
 
-    /// <summary>Stop once this many distinct states are visited (checked between batches; the run is then not complete).</summary>
-    public long? MaxStates { get; init; }
+    /// <summary>Ctrl-C: the run ends after the batch (or stretch of states) under way, as a time budget would end it.</summary>
+    public CancellationToken Cancel { get; init; }
 
-    /// <summary>Whether the state budget is used up.</summary>
-    public bool OutOfStates(long states) => MaxStates is long cap && states >= cap;
+    /// <summary>Whether the run must stop now: its time budget spent, or Ctrl-C.</summary>
+    public bool OutOfTime(System.Diagnostics.Stopwatch clock) =>
+        Cancel.IsCancellationRequested || TimeBudgetSeconds is double b && clock.Elapsed.TotalSeconds >= b;
 }
 
 /// <summary>Progress of a running exploration, for the TTY.</summary>

@@ -8,37 +8,43 @@ using Checker.Properties.Invariants;
 
 namespace Checker.Properties.Exploration;
 
-/// <summary>What `check` is asked to do.</summary>
-/// <remarks>With NOSCRIPT every ordering is drawn at random, the first too: the scenario's script is not tried as ordering 0.</remarks>
+/// <summary>
+/// What `check` is asked to do. With ALL the run goes on after a property breaks, with the
+/// properties not yet broken, so that every property gets its own counterexample or verdict.
+/// CANCEL (Ctrl-C) ends the run after the batch under way. With NOSCRIPT every ordering is drawn
+/// at random, the first too: the scenario's script is not tried as ordering 0.
+/// </summary>
 public sealed record CheckOptions(ImmutableArray<Invariant> Invariants, ulong Seed, int MaxTests, double? TimeBudgetSeconds, GenConfig Gen, bool NoScript = false)
 {
     public const int DefaultMaxTests = 10_000;
+
+    public bool All { get; init; }
+
+    public CancellationToken Cancel { get; init; }
 }
 
-/// <summary>Progress of a running check, for the TTY.</summary>
-public readonly record struct CheckProgress(int Tests, long Steps, int MaxTests);
+/// <summary>Why a check ended: every ordering asked was tried, or what stopped it first.</summary>
+public enum CheckStop { Finished, FirstCounterexample, EveryPropertyBroken, TimeBudget, Interrupted }
 
 /// <summary>
-/// The outcome: the orderings tried, and the first counterexample (in test order) if any. With
-/// it, the other orderings of the same batch that broke the same property (up to
-/// <see cref="Explorer.MaxStarts"/> in all, test order): more starting points for the shrinker.
+/// A counterexample and the 0-based ordering that found it; with it, the later orderings of the
+/// same batch that broke the same property (up to <see cref="Explorer.MaxStarts"/> in all, in
+/// ordering order): more starting points for the shrinker.
 /// </summary>
-public sealed record CheckOutcome(int Tests, long Steps, Counterexample? Found, int FailingTest, long Milliseconds)
+public sealed record FoundOrdering(Counterexample Counterexample, int Ordering)
 {
-    public ImmutableArray<(int Test, Counterexample Found)> Starts { get; init; } = [];
+    public ImmutableArray<FoundOrdering> Others { get; init; } = [];
 
     /// <summary>
-    /// Shrinks every start and keeps the smallest result (fewest events, then the smallest
-    /// machine, then the earliest ordering): shrinking is a local search, and orderings that
-    /// break a property in different ways shrink to different local minima. Null when nothing was found.
+    /// Shrinks this counterexample and the others and keeps the smallest result (fewest events,
+    /// then the smallest machine, then the earliest ordering): shrinking is a local search, and
+    /// orderings that break a property in different ways shrink to different local minima.
     /// </summary>
-    public (int Test, Counterexample Original, Counterexample Shrunk, Shrinkers.ShrinkResult Stats)? ShrinkBest(Invariant invariant)
+    public (FoundOrdering Start, Counterexample Shrunk, Shrinkers.ShrinkResult Stats) ShrinkBest(Invariant invariant)
     {
-        if (Found is null)
-            return null;
-        var starts = Starts.IsEmpty ? [(FailingTest, Found)] : Starts;
+        var starts = Others.Insert(0, this with { Others = [] });
         var shrunk = new (Counterexample, Shrinkers.ShrinkResult)[starts.Length];
-        Parallel.For(0, starts.Length, k => shrunk[k] = starts[k].Found.Shrink(invariant));
+        Parallel.For(0, starts.Length, k => shrunk[k] = starts[k].Counterexample.Shrink(invariant));
         int best = 0, tried = 0;
         for (int k = 0; k < starts.Length; k++)
         {
@@ -46,13 +52,27 @@ public sealed record CheckOutcome(int Tests, long Steps, Counterexample? Found, 
             if (shrunk[k].Item2.Result.Size.CompareTo(shrunk[best].Item2.Result.Size) < 0)
                 best = k;
         }
-        return (starts[best].Test, starts[best].Found, shrunk[best].Item1, shrunk[best].Item2 with { Tried = tried });
+        return (starts[best], shrunk[best].Item1, shrunk[best].Item2 with { Tried = tried });
     }
+}
+
+/// <summary>Progress of a running check, for the TTY.</summary>
+public readonly record struct CheckProgress(int Tests, long Steps, int MaxTests);
+
+/// <summary>
+/// The outcome: the orderings tried, and the first counterexample (in test order) if any; with
+/// <see cref="CheckOptions.All"/>, <see cref="AllFound"/> holds the first of every broken property.
+/// </summary>
+public sealed record CheckOutcome(int Tests, long Steps, Counterexample? Found, int FailingTest, long Milliseconds)
+{
+    public ImmutableArray<FoundOrdering> AllFound { get; init; } = Found is null ? [] : [new FoundOrdering(Found, FailingTest)];
+
+    public CheckStop Stop { get; init; } = Found is null ? CheckStop.Finished : CheckStop.FirstCounterexample;
 }
 
 /// <summary>
 /// The exploration loop. Ordering 0 is the scenario's own script (so a scripted boot that fails is
-/// never reported as a pass), unless <see cref="CheckOptions.NoScript"/>; ordering I &gt; 0 (and 0 then) draws a sequence from the seed of (SEED, I), runs it through Step
+/// never reported as a pass); ordering I &gt; 0 draws a sequence from the seed of (SEED, I), runs it through Step
 /// with every selected invariant checked after every step, and stops at the first violation.
 /// Tests run in parallel batches; the first failing test by index wins, so the result does not
 /// depend on the number of cores.
@@ -61,42 +81,75 @@ public static class Explorer
 {
     private const int BatchSize = 64;
 
-    /// <summary>Failing orderings of the first failing batch handed to the shrinker (the first of them is the one reported as found).</summary>
+    /// <summary>Failing orderings of a property's first failing batch handed to the shrinker (the first of them is the one reported as found).</summary>
     public const int MaxStarts = 8;
 
     public static CheckOutcome Check(Machine m, CheckOptions options, Action<CheckProgress>? progress = null)
     {
         var clock = Stopwatch.StartNew();
         var choices = EventGen.Choices(m, options.Gen);
+        var active = options;
+        var found = ImmutableArray.CreateBuilder<FoundOrdering>();
         int tests = 0;
         long steps = 0;
+        var stop = CheckStop.Finished;
         while (tests < options.MaxTests)
         {
-            if (options.TimeBudgetSeconds is double budget && clock.Elapsed.TotalSeconds >= budget)
+            if (options.Cancel.IsCancellationRequested)
+            {
+                stop = CheckStop.Interrupted;
                 break;
+            }
+            if (options.TimeBudgetSeconds is double budget && clock.Elapsed.TotalSeconds >= budget)
+            {
+                stop = CheckStop.TimeBudget;
+                break;
+            }
             int batch = Math.Min(BatchSize, options.MaxTests - tests);
             var results = new RunResult[batch];
-            Parallel.For(0, batch, k => results[k] = RunTest(m, choices, options, tests + k));
+            var run = active;
+            Parallel.For(0, batch, k => results[k] = RunTest(m, choices, run, tests + k));
             for (int k = 0; k < batch; k++)
             {
                 steps += results[k].Events.Length;
-                if (results[k].First is { } v)
-                {
-                    Counterexample Found(int j) => new(m, [.. results[j].Events.Select(e => e.Event)], results[j].First!.Violation, results[j].Final);
-                    var found = Found(k);
-                    var starts = ImmutableArray.CreateBuilder<(int, Counterexample)>();
-                    starts.Add((tests + k, found));
-                    for (int j = k + 1; j < batch && starts.Count < MaxStarts; j++)
-                        if (results[j].First is { } other && other.Violation.Property == v.Violation.Property)
-                            starts.Add((tests + j, Found(j)));
-                    return new CheckOutcome(tests + k + 1, steps, found, tests + k, clock.ElapsedMilliseconds) { Starts = starts.ToImmutable() };
-                }
+                if (results[k].First is not { } v || found.Any(f => f.Counterexample.Violation.Property == v.Violation.Property))
+                    continue;
+                var others = ImmutableArray.CreateBuilder<FoundOrdering>();
+                for (int j = k + 1; j < batch && others.Count + 1 < MaxStarts; j++)
+                    if (results[j].First is { } o && o.Violation.Property == v.Violation.Property)
+                        others.Add(Found(m, results[j], tests + j));
+                found.Add(Found(m, results[k], tests + k) with { Others = others.ToImmutable() });
+                if (!options.All)
+                    return Outcome(tests + k + 1, CheckStop.FirstCounterexample);
             }
             tests += batch;
             progress?.Invoke(new CheckProgress(tests, steps, options.MaxTests));
+            if (found.Count > 0)
+            {
+                // Later batches look only for the properties not broken yet; the batch size, not timing, decides which.
+                active = options with { Invariants = [.. options.Invariants.Where(i => found.All(f => f.Counterexample.Violation.Property != i.Name))] };
+                if (active.Invariants.IsEmpty)
+                {
+                    stop = CheckStop.EveryPropertyBroken;
+                    break;
+                }
+            }
         }
-        return new CheckOutcome(tests, steps, null, -1, clock.ElapsedMilliseconds);
+        return Outcome(tests, stop);
+
+        CheckOutcome Outcome(int tried, CheckStop why)
+        {
+            var first = found.Count > 0 ? found[0] : null;
+            return new CheckOutcome(tried, steps, first?.Counterexample, first?.Ordering ?? -1, clock.ElapsedMilliseconds)
+            {
+                AllFound = found.ToImmutable(),
+                Stop = why,
+            };
+        }
     }
+
+    private static FoundOrdering Found(Machine m, RunResult r, int ordering) =>
+        new(new Counterexample(m, [.. r.Events.Select(e => e.Event)], r.First!.Violation, r.Final), ordering);
 
     /// <summary>The seed of test I: SplitMix64 of the run's seed and I, so tests are independent and reproducible.</summary>
     public static ulong TestSeed(ulong seed, int test)

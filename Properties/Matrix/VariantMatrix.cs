@@ -4,6 +4,7 @@ using Checker.Model.State;
 using Checker.Properties.Exploration;
 using Checker.Properties.Generation;
 using Checker.Properties.Invariants;
+using Checker.Properties.Verdicts;
 
 namespace Checker.Properties.Matrix;
 
@@ -17,6 +18,10 @@ public sealed record MatrixRow(string Label, Variants Variants);
 public sealed record MatrixCell(MatrixRow Row, Invariant Invariant, CheckOutcome Outcome, Counterexample? Shrunk, int ShrinkTried, long Milliseconds)
 {
     public bool Passed => Shrunk is null;
+
+    /// <summary>The cell's verdict: counterexample, passed (every ordering asked tried) or incomplete (Ctrl-C stopped it).</summary>
+    public Verdict Verdict(MatrixOptions options) =>
+        RunVerdicts.OfCheck(VariantMatrix.CellOptions(Invariant, options), Outcome)[0].Verdict;
 }
 
 /// <summary>What `matrix` is asked to do.</summary>
@@ -24,6 +29,9 @@ public sealed record MatrixOptions(ImmutableArray<Invariant> Invariants, ulong S
 {
     /// <summary>Smaller than check's 10,000: the matrix runs rows x columns explorations (docs/PERFORMANCE.md).</summary>
     public const int DefaultMaxTests = 1000;
+
+    /// <summary>Ctrl-C: cells under way end after their batch, cells not started try nothing.</summary>
+    public CancellationToken Cancel { get; init; }
 }
 
 /// <summary>The matrix: rows (variants) x columns (invariants), row-major.</summary>
@@ -92,12 +100,16 @@ public static class VariantMatrix
     private static (CheckOutcome, Counterexample?, int, long) RunCell(Machine m, Invariant invariant, MatrixOptions options)
     {
         var clock = Stopwatch.StartNew();
-        var outcome = Explorer.Check(m, new CheckOptions([invariant], options.Seed, options.MaxTests, null, Generation));
+        var outcome = Explorer.Check(m, CellOptions(invariant, options));
         if (outcome.Found is not { } found)
             return (outcome, null, 0, clock.ElapsedMilliseconds);
         var (shrunk, stats) = found.Shrink(invariant);
         return (outcome, shrunk, stats.Tried, clock.ElapsedMilliseconds);
     }
+
+    /// <summary>What one cell asks of <see cref="Explorer.Check"/>.</summary>
+    public static CheckOptions CellOptions(Invariant invariant, MatrixOptions options) =>
+        new([invariant], options.Seed, options.MaxTests, null, Generation) { Cancel = options.Cancel };
 
     private static Variants With(Variants v, string key, string value) =>
         Variants.TryWith(v, key, value).Result ?? throw new InvalidOperationException($"{key}={value} is not a variant");

@@ -1,0 +1,112 @@
+using System.Collections.Immutable;
+
+namespace Checker.Model.Import;
+
+/// <summary>
+/// The PCI tree of a listing that has no `lspci -t`: from `-PP` paths, else from the bridges'
+/// `Bus: primary= secondary= subordinate=` lines, else inferred from the bus numbers. Linux (and
+/// the firmware before it) numbers buses depth first (pci_scan_bridge): a bridge's secondary bus
+/// is the next number after everything numbered before it, and its subtree takes the numbers up to
+/// its subordinate. Every inference is a guess.
+/// </summary>
+public static class TreeInference
+{
+    public static LspciTree FromListing(ImmutableDictionary<Bdf, VerboseDevice> listing, List<Guess> guesses)
+    {
+        var devices = listing.Values.OrderBy(d => d.Address.Domain).ThenBy(d => d.Address.Bus).ThenBy(d => d.Address.Devfn).ToList();
+        var secondary = new Dictionary<Bdf, int>();
+        var subordinate = new Dictionary<Bdf, int>();
+        var owner = new Dictionary<(int Domain, int Bus), Bdf>();
+        // -PP paths name each function's bridge; a bridge's bus line names its buses.
+        foreach (var d in devices)
+        {
+            if (!d.Path.IsEmpty)
+            {
+                secondary[d.Path[^1]] = d.Address.Bus;
+                owner[(d.Address.Domain, d.Address.Bus)] = d.Path[^1];
+            }
+            if (d.Bus is { } b && b.Primary == d.Address.Bus && b.Secondary > d.Address.Bus)
+            {
+                secondary.TryAdd(d.Address, b.Secondary);
+                subordinate[d.Address] = b.Subordinate;
+                owner.TryAdd((d.Address.Domain, b.Secondary), d.Address);
+            }
+        }
+        bool pathsGiven = devices.Any(d => !d.Path.IsEmpty);
+        bool busLinesComplete = devices.Where(d => d.IsBridge).All(d => secondary.ContainsKey(d.Address));
+
+        var buses = devices.Select(d => (d.Address.Domain, d.Address.Bus)).Distinct().ToList();
+        var roots = new SortedSet<(int Domain, int Bus)>();
+        foreach (var domain in buses.GroupBy(b => b.Domain))
+        {
+            roots.Add(domain.Min());
+            // Functions of the host bridge class sit on root buses (x86 servers have several per domain).
+            foreach (var bus in domain.Where(bus => !owner.ContainsKey(bus) && devices.Any(d => (d.Address.Domain, d.Address.Bus) == bus && IsHostBridge(d))))
+                roots.Add(bus);
+        }
+        if (pathsGiven || busLinesComplete)
+            foreach (var bus in buses.Where(b => !owner.ContainsKey(b)))
+                roots.Add(bus);
+
+        var unowned = new SortedSet<(int Domain, int Bus)>(buses.Where(b => !owner.ContainsKey(b) && !roots.Contains(b)));
+        var done = new HashSet<(int, int)>();
+        var order = new List<(int Domain, int Bus)>();
+        while (true)
+        {
+            var pending = roots.Where(r => !done.Contains(r)).ToList();
+            if (pending.Count == 0)
+            {
+                if (unowned.Count == 0)
+                    break;
+                var orphan = unowned.Min;
+                unowned.Remove(orphan);
+                roots.Add(orphan);
+                guesses.Add(new Guess(GuessSubject.Machine, $"bus {orphan.Domain:x4}:{orphan.Bus:x2} taken as a root bus: no bridge numbered before it is left to own it"));
+                continue;
+            }
+            var next = pending[0];
+            done.Add(next);
+            order.Add(next);
+            int cursor = next.Bus;
+            Visit(next);
+
+            void Visit((int Domain, int Bus) bus)
+            {
+                var bridges = devices.Where(d => (d.Address.Domain, d.Address.Bus) == bus && d.IsBridge).OrderBy(d => d.Address.Devfn);
+                foreach (var br in bridges)
+                {
+                    if (secondary.TryGetValue(br.Address, out var known))
+                    {
+                        cursor = Math.Max(cursor, subordinate.GetValueOrDefault(br.Address, known));
+                        Visit((bus.Domain, known));
+                        continue;
+                    }
+                    int nextRoot = roots.Where(r => r.Domain == bus.Domain && r.Bus > bus.Bus).Select(r => r.Bus).DefaultIfEmpty(0x100).Min();
+                    var candidate = unowned.Where(u => u.Domain == bus.Domain && u.Bus > cursor && u.Bus < nextRoot).DefaultIfEmpty((Domain: -1, Bus: -1)).First();
+                    if (candidate.Bus < 0)
+                    {
+                        guesses.Add(new Guess(GuessSubject.Device(br.Address.ToString()), "nothing found below this bridge (no -t, -PP or Bus: line; no bus number left for it)"));
+                        continue;
+                    }
+                    unowned.Remove(candidate);
+                    secondary[br.Address] = candidate.Bus;
+                    owner[candidate] = br.Address;
+                    cursor = candidate.Bus;
+                    guesses.Add(new Guess(GuessSubject.Device(br.Address.ToString()),
+                        $"its secondary bus {candidate.Bus:x2} is inferred from the bus numbers (numbered depth first; no -t, -PP or Bus: line)"));
+                    Visit(candidate);
+                }
+            }
+        }
+
+        var hostBridges = order.OrderBy(r => r.Domain).ThenBy(r => r.Bus)
+            .Select(r => new TreeHostBridge(r.Domain, r.Bus, 0)).ToImmutableArray();
+        var tree = devices.Select(d => new TreeDevice(d.Address,
+            owner.TryGetValue((d.Address.Domain, d.Address.Bus), out var parent) ? parent : null,
+            secondary.TryGetValue(d.Address, out var sec) ? sec : null, d.Description, d.Line, d.IsBridge)).ToImmutableArray();
+        return new LspciTree(hostBridges, tree);
+    }
+
+    /// <summary>A host bridge function (class 0600), which sits on a root bus.</summary>
+    public static bool IsHostBridge(VerboseDevice d) => d.ClassCode >> 8 == 0x0600 || d.ClassName == "Host bridge";
+}
