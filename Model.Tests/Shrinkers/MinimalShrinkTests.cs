@@ -44,7 +44,7 @@ public class MinimalShrinkTests
         var outcome = Check(m, null, seed);
         Assert.NotNull(outcome.Found);
         var inv = Catalogue.All.Single(i => i.Name == outcome.Found!.Violation.Property);
-        var (_, _, shrunk, _) = outcome.ShrinkBest(inv)!.Value;
+        var (_, shrunk, _) = outcome.AllFound[0].ShrinkBest(inv);
         int n = shrunk.Events.Length;
         // Nothing shorter on the pruned machine: an unbounded-budget exact search to n-1 events is exhausted.
         var exact = ExactSearch.Shortest(shrunk.Machine, inv, GenConfig.Default, n - 1, long.MaxValue);
@@ -92,7 +92,7 @@ public class MinimalShrinkTests
     {
         var m = ScenarioFiles.Load("hisilicon-d05-builtin");
         var inv = GroupInvariants.NonAcsSiblingsShareGroup;
-        var (_, _, shrunk, _) = Check(m, inv, seed).ShrinkBest(inv)!.Value;
+        var (_, shrunk, _) = Check(m, inv, seed).AllFound[0].ShrinkBest(inv);
         Assert.Equal(6, shrunk.Events.Length);
     }
 
@@ -101,7 +101,7 @@ public class MinimalShrinkTests
     {
         var m = ScenarioFiles.Load("pcie-switch-acs");
         var inv = GroupInvariants.NonAcsSiblingsShareGroup;
-        var (_, _, shrunk, _) = Check(m, inv, 1).ShrinkBest(inv)!.Value;
+        var (_, shrunk, _) = Check(m, inv, 1).AllFound[0].ShrinkBest(inv);
         Assert.Equal(8, shrunk.Events.Length);
         Assert.Null(BfsMinimum(m, inv, 7));
     }

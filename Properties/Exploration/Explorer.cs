@@ -36,8 +36,8 @@ public sealed record FoundOrdering(Counterexample Counterexample, int Ordering)
     public ImmutableArray<FoundOrdering> Others { get; init; } = [];
 
     /// <summary>
-    /// Shrinks this counterexample and the others and keeps the smallest result (fewest events,
-    /// then the smallest machine, then the earliest ordering): shrinking is a local search, and
+    /// Shrinks this counterexample and the others and keeps the shortest result (fewest events;
+    /// among equally short ones the earliest ordering's): shrinking is a local search, and
     /// orderings that break a property in different ways shrink to different local minima.
     /// </summary>
     public (FoundOrdering Start, Counterexample Shrunk, Shrinkers.ShrinkResult Stats) ShrinkBest(Invariant invariant)
@@ -49,7 +49,7 @@ public sealed record FoundOrdering(Counterexample Counterexample, int Ordering)
         for (int k = 0; k < starts.Length; k++)
         {
             tried += shrunk[k].Item2.Tried;
-            if (shrunk[k].Item2.Result.Size.CompareTo(shrunk[best].Item2.Result.Size) < 0)
+            if (shrunk[k].Item2.Result.Events.Length < shrunk[best].Item2.Result.Events.Length)
                 best = k;
         }
         return (starts[best], shrunk[best].Item1, shrunk[best].Item2 with { Tried = tried });
