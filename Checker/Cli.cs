@@ -23,7 +23,9 @@ public static class Cli
         root.Subcommands.Add(ValidateCommand.Create(stdout));
         root.Subcommands.Add(GraphCommand.Create(stdout));
         root.Subcommands.Add(ExploreCommand.Create(stdout, stderr));
-        root.Subcommands.Add(CorpusCommand.Create(stdout));
+        root.Subcommands.Add(CorpusCommand.Create(stdout, stderr));
+        root.Subcommands.Add(ListCommand.Create(stdout));
+        root.Subcommands.Add(InitCommand.Create(stdout));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -20,9 +20,9 @@ public static class CheckCommand
         var property = CommonOptions.Property();
         var variant = CommonOptions.Variant();
         var kernel = CommonOptions.Kernel();
-        var seed = new Option<ulong>("--seed") { Description = "Seed of the orderings (default 1); the same seed gives the same output", DefaultValueFactory = _ => DefaultSeed };
-        var maxTests = new Option<int>("--max-tests") { Description = $"Orderings to try (default {CheckOptions.DefaultMaxTests}); ordering 0 is the scenario's own script", DefaultValueFactory = _ => CheckOptions.DefaultMaxTests };
-        var budget = new Option<double?>("--time-budget") { Description = "Stop after this many seconds even if fewer orderings were tried (the count then depends on speed)" };
+        var seed = CommonOptions.Seed("Seed of the orderings (default 1); the same seed gives the same output", DefaultSeed);
+        var maxTests = CommonOptions.WholeNumber("--max-tests", $"Orderings to try (default {CheckOptions.DefaultMaxTests}); ordering 0 is the scenario's own script", 1, 100_000_000, CheckOptions.DefaultMaxTests);
+        var budget = CommonOptions.TimeBudget("Stop after this many seconds even if fewer orderings were tried (the count then depends on speed)");
         var json = new Option<string?>("--json") { Description = "Write the result as JSON to FILE, or to stdout with '-'" };
         var junit = new Option<string?>("--junit") { Description = "Write a JUnit XML report (one test case per property) to FILE" };
         var all = new Option<bool>("--all") { Description = "Go on after the first broken property and report every property (each its own counterexample)" };
@@ -44,25 +44,25 @@ public static class CheckCommand
         command.SetAction(parse =>
         {
             var path = parse.GetValue(scenario)!;
-            var (machine, text) = CommonOptions.LoadScenarioWithText(path, parse.GetValue(variant), parse.GetValue(kernel));
+            // Every output path and flag is checked before the scenario is read or anything runs.
+            var outputs = new Output.OutputPlan();
+            var jsonOut = outputs.File("--json", parse.GetValue(json), allowStdout: true);
+            var junitOut = outputs.File("--junit", parse.GetValue(junit));
             var invariants = CommonOptions.SelectInvariants(parse.GetValue(property));
             int max = parse.GetValue(maxTests);
-            if (max is < 1 or > 100_000_000)
-                throw new UsageException($"--max-tests {max}: must be between 1 and 100000000");
             double? seconds = parse.GetValue(budget);
-            if (seconds is <= 0)
-                throw new UsageException($"--time-budget {seconds}: must be positive");
             var gen = Weights(parse.GetValue(faults) ? GenConfig.Default.WithFaults() : GenConfig.Default, parse.GetValue(weight) ?? []);
+            var (machine, text) = CommonOptions.LoadScenarioWithText(path, parse.GetValue(variant), parse.GetValue(kernel));
             using var interrupt = Interrupt.Listen();
             var options = new CheckOptions(invariants, parse.GetValue(seed), max, seconds, gen, parse.GetValue(noScript)) { All = parse.GetValue(all), Cancel = interrupt.Token };
             var outcome = RunWithProgress(machine, options, stderr);
             var result = CheckResult.From(path, ScenarioDocuments.Of(path, text), machine, options, outcome, ReplayCommand(path, machine.Variants, parse));
-            if (parse.GetValue(json) is { } jsonPath)
-                JsonOut.ToFileOrStdout(jsonPath, DocumentJson.Write(result.ToDocument().RelativeTo(jsonPath)), stdout);
-            if (parse.GetValue(junit) is { } junitPath)
-                AtomicFile.Write(junitPath, Junit.Report(path, result));
-            if (parse.GetValue(json) != "-")
-                stdout.Write(result.Text());
+            var jsonPath = parse.GetValue(json);
+            var document = jsonPath is null ? null : DocumentJson.Write(result.ToDocument().RelativeTo(jsonPath));
+            outputs.Set(jsonOut, document!);
+            outputs.Set(junitOut, Junit.Report(path, result));
+            outputs.Stdout(jsonPath == "-" ? document! : result.Text());
+            outputs.Commit(stdout);
             return result.ExitCode;
         });
         return command;

@@ -7,7 +7,7 @@ using Checker.Properties.Invariants;
 namespace Checker.Cli.Commands;
 
 /// <summary>Arguments and options shared by several commands, and their parsing into model values.</summary>
-public static class CommonOptions
+public static partial class CommonOptions
 {
     public static Argument<string> Scenario() => new("scenario") { Description = "Scenario file (YAML), e.g. scenarios/hisilicon-d05-builtin.yaml" };
 
@@ -40,15 +40,7 @@ public static class CommonOptions
     /// <summary><see cref="LoadScenario"/>, with the text read (for the document's embedded copy and hash).</summary>
     public static (Machine Machine, string Text) LoadScenarioWithText(string path, IEnumerable<string>? variants, string? kernel = null)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"{path}: cannot read scenario: {e.Message}");
-        }
+        var text = Output.InputFile.ReadText(path, "scenario");
         return (LoadScenarioText(path, text, variants, kernel), text);
     }
 

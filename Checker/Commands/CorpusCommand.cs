@@ -7,15 +7,16 @@ namespace Checker.Cli.Commands;
 /// <summary>`checker corpus replay DIR` and `checker corpus merge DIR...`: the corpus explore writes.</summary>
 public static class CorpusCommand
 {
-    public static Command Create(TextWriter stdout)
+    public static Command Create(TextWriter stdout, TextWriter? stderr = null)
     {
+        stderr ??= TextWriter.Null;
         var command = new Command("corpus", "Work with a corpus directory written by `explore --corpus`.\n" + Cli.ExitCodesHelp);
-        command.Subcommands.Add(Replay(stdout));
-        command.Subcommands.Add(Merge(stdout));
+        command.Subcommands.Add(Replay(stdout, stderr));
+        command.Subcommands.Add(Merge(stdout, stderr));
         return command;
     }
 
-    private static Command Replay(TextWriter stdout)
+    private static Command Replay(TextWriter stdout, TextWriter stderr)
     {
         var dir = new Argument<string>("dir") { Description = "Corpus directory" };
         var command = new Command("replay",
@@ -24,7 +25,10 @@ public static class CorpusCommand
         {
             var table = new Table().AddColumns("entry", "property", "events", "result");
             int failing = 0;
-            foreach (var file in Corpus.Entries(parse.GetValue(dir)!))
+            var corpusDir = parse.GetValue(dir)!;
+            var entries = Corpus.Entries(corpusDir);
+            Corpus.ReportStale(corpusDir, stderr);
+            foreach (var file in entries)
             {
                 var saved = SavedCounterexample.Load(file);
                 bool fails = saved.Replay() is not null;
@@ -41,7 +45,7 @@ public static class CorpusCommand
         return command;
     }
 
-    private static Command Merge(TextWriter stdout)
+    private static Command Merge(TextWriter stdout, TextWriter stderr)
     {
         var dirs = new Argument<string[]>("dirs") { Description = "Corpus directories (shard outputs)", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string?>("-o", "--output") { Description = "Merge into this directory (default: the first DIR)" };
@@ -52,7 +56,12 @@ public static class CorpusCommand
         {
             var sources = parse.GetValue(dirs)!;
             var target = parse.GetValue(output) ?? sources[0];
-            int copied = Corpus.Merge(target, sources);
+            var outputs = new Output.OutputPlan();
+            var targetDir = outputs.Directory(parse.GetValue(output) is null ? "corpus merge" : "--output", target)!;
+            int copied = Corpus.Merge(outputs, targetDir, sources);
+            if (targetDir.Exists)
+                Corpus.RemoveStale(target, stderr);
+            outputs.Commit(stdout);
             stdout.WriteLine($"checker: merged {copied} new entries into {target} ({Corpus.Entries(target).Count} in all)");
             return (int)ExitCode.Ok;
         });

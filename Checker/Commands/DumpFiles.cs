@@ -7,15 +7,7 @@ public static class DumpFiles
 {
     public static T Parse<T>(string path, Func<string, string, T> parser)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"{path}: cannot read: {e.Message}");
-        }
+        var text = Output.InputFile.ReadText(path, "dump");
         try
         {
             return parser(path, text);
@@ -32,14 +24,7 @@ public static class DumpFiles
         var files = new List<(string, string)>();
         foreach (var path in paths)
         {
-            try
-            {
-                files.Add((path, File.ReadAllText(path)));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new UsageException($"{path}: cannot read: {e.Message}");
-            }
+            files.Add((path, Output.InputFile.ReadText(path, "dump")));
         }
         try
         {
@@ -48,23 +33,6 @@ public static class DumpFiles
         catch (ImportException e)
         {
             throw new UsageException(e.Message);
-        }
-    }
-
-    /// <summary>Writes TEXT to PATH through a temporary file in the same directory and a rename: never half-written.</summary>
-    public static void WriteAtomically(string path, string text)
-    {
-        var full = Path.GetFullPath(path);
-        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-        try
-        {
-            File.WriteAllText(temp, text);
-            File.Move(temp, full, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            File.Delete(temp);
-            throw new UsageException($"{path}: cannot write: {e.Message}");
         }
     }
 }

@@ -22,44 +22,46 @@ public static class ExploreCommand
         var variant = CommonOptions.Variant();
         var kernel = CommonOptions.Kernel();
         var strategy = new Option<string>("--strategy") { Description = "bfs (default: shortest counterexamples), dfs, or random walks", DefaultValueFactory = _ => "bfs" };
-        var depth = new Option<int>("--depth") { Description = $"Longest event sequence explored (default {ExploreOptions.DefaultMaxDepth})", DefaultValueFactory = _ => ExploreOptions.DefaultMaxDepth };
-        var budget = new Option<double?>("--time-budget") { Description = "Stop after this many seconds (the counts then depend on speed)" };
+        var depth = CommonOptions.WholeNumber("--depth", $"Longest event sequence explored (default {ExploreOptions.DefaultMaxDepth})", 1, 10_000, ExploreOptions.DefaultMaxDepth);
+        var budget = CommonOptions.TimeBudget("Stop after this many seconds (the counts then depend on speed)");
         var shard = new Option<string?>("--shard") { Description = "I/N: check only the states whose fingerprint falls in share I of N (docs/explore.md)" };
         var corpus = new Option<string?>("--corpus") { Description = "Directory to write each shrunk counterexample to, one file each, named by its fingerprint" };
         var json = new Option<string?>("--json") { Description = "Write the result as JSON to FILE, or to stdout with '-'" };
+        var summary = new Option<string?>("--summary") { Description = "Append a GitHub Actions job summary (markdown) to FILE, e.g. --summary \"$GITHUB_STEP_SUMMARY\"" };
         var junit = new Option<string?>("--junit") { Description = "Write a JUnit XML report (one test case per property) to FILE" };
         var faults = new Option<bool>("--faults") { Description = "Also explore fault injections (off by default, as in check)" };
         var por = new Option<bool>("--por") { Description = "Partial-order reduction (bfs only; off by default): try each run of fault injections in one order (docs/explore.md)" };
-        var seed = new Option<ulong>("--seed") { Description = "Seed of the random walks (default 1)", DefaultValueFactory = _ => 1 };
+        var seed = CommonOptions.Seed("Seed of the random walks (default 1)", 1);
         var command = new Command("explore",
             "Explore the scenario's machine exhaustively: every enabled event at every state, states told apart by a "
             + "64-bit fingerprint of their canonical encoding. bfs finds the shortest counterexample of each property. "
             + "Every counterexample is shrunk and printed like check's.\n" + Cli.ExitCodesHelp)
         {
-            scenario, kernel, property, variant, strategy, depth, budget, shard, corpus, json, junit, faults, seed, por,
+            scenario, kernel, property, variant, strategy, depth, budget, shard, corpus, json, junit, summary, faults, seed, por,
         };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(scenario)!;
-            var (machine, text) = CommonOptions.LoadScenarioWithText(path, parse.GetValue(variant), parse.GetValue(kernel));
-            var source = ScenarioDocuments.Of(path, text);
+            // Every flag and output path is checked before the scenario is read; nothing is
+            // written (not even the corpus directory) until the run is over.
+            var outputs = new Output.OutputPlan();
+            var jsonOut = outputs.File("--json", parse.GetValue(json), allowStdout: true);
+            var junitOut = outputs.File("--junit", parse.GetValue(junit));
+            var corpusOut = outputs.Directory("--corpus", parse.GetValue(corpus));
+            var summaryOut = outputs.AppendFile("--summary", parse.GetValue(summary));
             var invariants = CommonOptions.SelectInvariants(parse.GetValue(property));
             int maxDepth = parse.GetValue(depth);
-            if (maxDepth is < 1 or > 10_000)
-                throw new UsageException($"--depth {maxDepth}: must be between 1 and 10000");
             double? seconds = parse.GetValue(budget);
-            if (seconds is <= 0)
-                throw new UsageException($"--time-budget {seconds}: must be positive");
-            var corpusDir = parse.GetValue(corpus);
-            if (corpusDir is not null)
-                Directory.CreateDirectory(corpusDir);
-            var replay = ReplayCommand(path, machine.Variants, parse);
-            var reports = new ConcurrentDictionary<string, CounterexampleReport>();
             var chosen = ParseStrategy(parse.GetValue(strategy)!);
             if (parse.GetValue(por) && chosen != Strategy.Bfs)
                 throw new UsageException("--por works with --strategy bfs only");
+            var chosenShard = ParseShard(parse.GetValue(shard));
+            var (machine, text) = CommonOptions.LoadScenarioWithText(path, parse.GetValue(variant), parse.GetValue(kernel));
+            var source = ScenarioDocuments.Of(path, text);
+            var replay = ReplayCommand(path, machine.Variants, parse);
+            var reports = new ConcurrentDictionary<string, CounterexampleReport>();
             var options = new ExploreOptions(invariants, chosen, maxDepth, seconds,
-                ParseShard(parse.GetValue(shard)), parse.GetValue(faults) ? GenConfig.Default.WithFaults() : GenConfig.Default,
+                chosenShard, parse.GetValue(faults) ? GenConfig.Default.WithFaults() : GenConfig.Default,
                 parse.GetValue(seed));
             using var interrupt = Interrupt.Listen();
             options = options with
@@ -70,20 +72,26 @@ public static class ExploreCommand
                 {
                     var report = ExploreReport.Shrunk(path, source, machine, options, found, replay);
                     reports[report.Property] = report;
-                    if (corpusDir is not null)
-                        Corpus.Write(corpusDir, report);
+                    if (corpusOut is not null)
+                    {
+                        var name = Corpus.FileName(report);
+                        outputs.Add(corpusOut, name, DocumentJson.Write(report.ToDocument().RelativeTo(Path.Combine(corpusOut.Path, name))));
+                    }
                 },
             };
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var outcome = RunWithProgress(machine, options, stderr);
             var ordered = outcome.Found.Select(f => reports[f.Violation.Property]).ToImmutableArray();
             var result = new ExploreReport(path, source, machine.Variants, options, outcome, ordered, clock.ElapsedMilliseconds - outcome.Milliseconds);
-            if (parse.GetValue(json) is { } jsonPath)
-                JsonOut.ToFileOrStdout(jsonPath, DocumentJson.Write(result.ToDocument().RelativeTo(jsonPath)), stdout);
-            if (parse.GetValue(junit) is { } junitPath)
-                AtomicFile.Write(junitPath, result.Junit());
-            if (parse.GetValue(json) != "-")
-                stdout.Write(result.Text());
+            var jsonPath = parse.GetValue(json);
+            var document = jsonPath is null ? null : DocumentJson.Write(result.ToDocument().RelativeTo(jsonPath));
+            outputs.Set(jsonOut, document!);
+            outputs.Set(junitOut, result.Junit());
+            outputs.Set(summaryOut, JobSummary.Explore(result));
+            outputs.Stdout(jsonPath == "-" ? document! : result.Text());
+            if (corpusOut is not null && corpusOut.Exists)
+                Corpus.RemoveStale(corpusOut.Path, stderr);
+            outputs.Commit(stdout);
             return result.ExitCode;
         });
         return command;

@@ -14,7 +14,7 @@ public static class GraphCommand
     {
         var scenario = new Argument<string?>("scenario") { Description = "Scenario file (YAML); optional with --counterexample, which names its own (they must agree)", Arity = ArgumentArity.ZeroOrOne };
         var variant = CommonOptions.Variant();
-        var atStep = new Option<int?>("--at-step") { Description = "Draw the state after the first N events of the script (boot expanded); default: the end" };
+        var atStep = CommonOptions.OptionalWholeNumber("--at-step", "Draw the state after the first N events of the script (boot expanded); default: the end", 0, int.MaxValue);
         var counterexample = new Option<string?>("--counterexample") { Description = "A `check --json` file: draw its pruned machine after its events" };
         var format = new Option<string>("--format") { Description = "dot (default) or svg (needs Graphviz's dot)", DefaultValueFactory = _ => "dot" };
         var output = new Option<string>("--output", "-o") { Description = "File to write (atomically)", Required = true };
@@ -29,10 +29,13 @@ public static class GraphCommand
             var fmt = parse.GetValue(format);
             if (fmt is not ("dot" or "svg"))
                 throw new UsageException($"--format {fmt}: expected dot or svg");
+            var outPath = parse.GetValue(output)!;
+            var outputs = new Output.OutputPlan();
+            var file = outputs.File("--output", outPath);
             var world = State(parse.GetValue(scenario), parse.GetValue(variant), parse.GetValue(atStep), parse.GetValue(counterexample));
             var dot = MachineGraph.Render(world);
-            var outPath = parse.GetValue(output)!;
-            DumpFiles.WriteAtomically(outPath, fmt == "svg" ? Graphviz.Svg(dot) : dot);
+            outputs.Set(file, fmt == "svg" ? Graphviz.Svg(dot) : dot);
+            outputs.Commit(stdout);
             stdout.WriteLine($"checker: wrote {outPath} ({world.Machine.Devices.Length} devices, {world.Groups.Count} groups)");
             return (int)ExitCode.Ok;
         });

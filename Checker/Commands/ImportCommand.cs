@@ -31,6 +31,8 @@ public static class ImportCommand
         command.SetAction(parse =>
         {
             var outPath = parse.GetValue(output)!;
+            var outputs = new Output.OutputPlan();
+            var file = outputs.File("--output", outPath);
             var lspciPaths = parse.GetValue(lspci) ?? [];
             var basePath = parse.GetValue(baseScenario);
             if (lspciPaths.Length == 0 && basePath is null)
@@ -55,7 +57,8 @@ public static class ImportCommand
             var text = ScenarioWriter.Write(result.Machine, guesses.ToLookup(x => x.Subject, x => x.Text));
             // The file must load: a failure here is the importer's bug, not the user's input.
             ScenarioLoader.Load(outPath, text);
-            DumpFiles.WriteAtomically(outPath, text);
+            outputs.Set(file, text);
+            outputs.Commit(stdout);
             foreach (var guess in guesses)
                 stderr.WriteLine($"checker: import: guess: {guess}");
             stdout.WriteLine($"checker: wrote {outPath}: {result.Machine.Devices.Length} devices, {result.Machine.Drivers.Length} drivers, {guesses.Count} guesses");

@@ -13,9 +13,11 @@ public static class MatrixCommand
     {
         var scenario = CommonOptions.Scenario();
         var property = CommonOptions.Property();
-        var seed = new Option<ulong>("--seed") { Description = "Seed of every cell's orderings (default 1); the same seed gives the same output", DefaultValueFactory = _ => CheckCommand.DefaultSeed };
-        var maxTests = new Option<int>("--max-tests") { Description = $"Orderings per cell (default {MatrixOptions.DefaultMaxTests}); ordering 0 is the scenario's own script", DefaultValueFactory = _ => MatrixOptions.DefaultMaxTests };
+        var seed = CommonOptions.Seed("Seed of every cell's orderings (default 1); the same seed gives the same output", CheckCommand.DefaultSeed);
+        var maxTests = CommonOptions.WholeNumber("--max-tests", $"Orderings per cell (default {MatrixOptions.DefaultMaxTests}); ordering 0 is the scenario's own script", 1, 100_000_000, MatrixOptions.DefaultMaxTests);
         var json = new Option<string?>("--json") { Description = "Write the matrix as JSON, each failing cell with its full counterexample, to FILE, or to stdout with '-'" };
+        var summary = new Option<string?>("--summary") { Description = "Append a GitHub Actions job summary (markdown) to FILE, e.g. --summary \"$GITHUB_STEP_SUMMARY\"" };
+        var junit = new Option<string?>("--junit") { Description = "Write a JUnit XML report (one suite per row, one test case per cell) to FILE" };
         var all = new Option<bool>("--all-variants") { Description = "Rows are every combination of every variant value, instead of one key at a time over the keys that matter" };
         var command = new Command("matrix",
             "Run `check` once per invariant and per variant row, in parallel, and print a table: rows are variants "
@@ -24,24 +26,29 @@ public static class MatrixCommand
             + "with a footnote giving its cause. IOMMU devices are never unbound or hot-removed in the orderings (docs/matrix.md).\n"
             + Cli.ExitCodesHelp)
         {
-            scenario, property, seed, maxTests, json, all,
+            scenario, property, seed, maxTests, json, junit, summary, all,
         };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(scenario)!;
-            var (machine, text) = CommonOptions.LoadScenarioWithText(path, null);
+            var outputs = new Output.OutputPlan();
+            var jsonOut = outputs.File("--json", parse.GetValue(json), allowStdout: true);
+            var junitOut = outputs.File("--junit", parse.GetValue(junit));
+            var summaryOut = outputs.AppendFile("--summary", parse.GetValue(summary));
             var invariants = CommonOptions.SelectInvariants(parse.GetValue(property));
             int max = parse.GetValue(maxTests);
-            if (max is < 1 or > 100_000_000)
-                throw new UsageException($"--max-tests {max}: must be between 1 and 100000000");
+            var (machine, text) = CommonOptions.LoadScenarioWithText(path, null);
             using var interrupt = Interrupt.Listen();
             var options = new MatrixOptions(invariants, parse.GetValue(seed), max, parse.GetValue(all)) { Cancel = interrupt.Token };
             var result = VariantMatrix.Run(machine, options, Progress(machine, options, stderr));
             var report = new MatrixReport(path, ScenarioDocuments.Of(path, text), options, result);
-            if (parse.GetValue(json) is { } jsonPath)
-                JsonOut.ToFileOrStdout(jsonPath, DocumentJson.Write(report.ToDocument().RelativeTo(jsonPath)), stdout);
-            if (parse.GetValue(json) != "-")
-                stdout.Write(report.Text());
+            var jsonPath = parse.GetValue(json);
+            var document = jsonPath is null ? null : DocumentJson.Write(report.ToDocument().RelativeTo(jsonPath));
+            outputs.Set(jsonOut, document!);
+            outputs.Set(junitOut, report.Junit());
+            outputs.Set(summaryOut, JobSummary.Matrix(report));
+            outputs.Stdout(jsonPath == "-" ? document! : report.Text());
+            outputs.Commit(stdout);
             return report.ExitCode;
         });
         return command;

@@ -64,15 +64,7 @@ public sealed record SavedCounterexample(string File, CounterexampleDocument Doc
     /// </summary>
     public static SavedCounterexample Load(string path, int? index = null, string? property = null)
     {
-        string text;
-        try
-        {
-            text = System.IO.File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"{path}: cannot read: {e.Message}");
-        }
+        var text = Output.InputFile.ReadText(path, "counterexample document");
         var kind = DocumentJson.Kind(path, text);
         ImmutableArray<CounterexampleDocument> all = kind switch
         {

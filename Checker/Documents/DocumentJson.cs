@@ -59,8 +59,10 @@ public static class DocumentJson
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(text, Options)
+            var document = JsonSerializer.Deserialize<T>(text, Options)
                 ?? throw new UsageException($"{file}: the document is null");
+            Output.DocumentCheck.Validate(file, text, document);
+            return document;
         }
         catch (JsonException e)
         {

@@ -17,8 +17,11 @@ public sealed record DriverDocument(string Name, string Arrival, string? Initcal
 /// <summary>The verdict of one property: `counterexample`, `passed`, `incomplete` or `vacuous`, and why.</summary>
 public sealed record PropertyVerdictDocument(string Property, VerdictKind Verdict, string Reason);
 
-/// <summary>One thing an event changed that the violation depends on, in the kernel's terms.</summary>
-public sealed record ExplanationChangeDocument(string Function, string Device, string Change, string? Reason = null);
+/// <summary>
+/// One thing an event changed that the violation depends on, in the kernel's terms; VIA is the
+/// device whose state decided it and VIAEVENT the event that left it so (both may be null).
+/// </summary>
+public sealed record ExplanationChangeDocument(string Function, string Device, string Change, string? Reason, string? Via, int? ViaEvent);
 
 /// <summary>
 /// One event of the shrunk run in the causal chain: its 1-based index, its text, whether it is

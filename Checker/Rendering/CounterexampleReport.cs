@@ -5,6 +5,8 @@ using Checker.Model.Events;
 using Checker.Model.Semantics;
 using Checker.Model.State;
 using Checker.Properties.Exploration;
+using Checker.Properties.Explanation;
+using Checker.Properties.Invariants;
 
 namespace Checker.Cli.Rendering;
 
@@ -29,10 +31,15 @@ public sealed record CounterexampleReport(
     public string Property => Shrunk.Violation.Property;
     public ImmutableArray<string> Events => [.. Shrunk.Events.Select(e => EventText.Format(Shrunk.Machine, e))];
 
-    /// <summary>The boot log of the shrunk run, the breaking event's lines included.</summary>
+    private Explanation? _why;
+
+    /// <summary>The causal chain of the shrunk run (<see cref="Explainer"/>).</summary>
+    public Explanation Why => _why ??= Explainer.Explain(Shrunk, Catalogue.All.First(i => i.Name == Property));
+
+    /// <summary>The boot log of the shrunk run, the breaking event's lines and the debug lines of the devices involved included.</summary>
     public IEnumerable<string> BootLog =>
         Runner.Run(Shrunk.Machine, Shrunk.Events.Select(e => new TimedEvent(e, null)), [], stopAtFirst: false)
-            .Final.Log.Where(l => l.Level != LogLevel.Debug || l.Text.StartsWith("checker:", StringComparison.Ordinal))
+            .Final.Log.Where(l => l.Level != LogLevel.Debug || l.Text.StartsWith("checker:", StringComparison.Ordinal) || Why.Involved.Contains(l.Device))
             .Select(l => l.Format());
 
     public string Text()
@@ -46,6 +53,15 @@ public sealed record CounterexampleReport(
             "Events:",
         };
         lines.AddRange(Events.Select((e, i) => $"  {i + 1,3}  {e}"));
+        lines.Add("");
+        lines.Add("Why (from the trace; necessary: without it the violation goes away; enabling: a later event needs it):");
+        lines.Add($"  {Why.Summary}");
+        foreach (var step in Why.Steps)
+        {
+            lines.Add($"  {step.Index,3}  {step.Event}  [{step.Role.Word()}{(step.NeededBy is int n ? $": event {n} needs it" : "")}]");
+            foreach (var c in step.Changes)
+                lines.Add($"         {c.Function}({c.Device}): {c.Change}{(c.Reason is null ? "" : $": {c.Reason}")}");
+        }
         lines.Add("");
         lines.Add("Machine (pruned to what the failure needs):");
         lines.AddRange(MachineText.Describe(m).Select(l => "  " + l));
@@ -69,7 +85,9 @@ public sealed record CounterexampleReport(
                 ? new DriverDocument(d.Name, "builtin", d.Arrival.Level.ToString().ToLowerInvariant(), d.Arrival.LinkOrder)
                 : new DriverDocument(d.Name, "module"))],
             [.. m.Iommus.Select(i => i.Name)],
-            null, [.. BootLog], Replay,
+            new ExplanationDocument(Why.Summary, [.. Why.Steps.Select(step => new ExplanationStepDocument(step.Index, step.Event, step.Role.Word(), step.NeededBy,
+                [.. step.Changes.Select(c => new ExplanationChangeDocument(c.Function, c.Device, c.Change, c.Reason, c.Via, c.ViaEvent))]))]),
+            [.. BootLog], Replay,
             new CounterexampleStatsDocument(Stats.Tests, Stats.Steps, Stats.ShrinkSteps, Stats.Milliseconds));
     }
 }

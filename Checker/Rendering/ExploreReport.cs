@@ -70,7 +70,7 @@ public sealed record ExploreReport(
     /// <summary>A JUnit report: one test case per property, failed with its counterexample, skipped when unfinished, or passed.</summary>
     public string Junit() =>
         Rendering.Junit.Document($"checker explore {Scenario} shard {Options.Shard}", Scenario, Verdicts,
-            p => Counterexamples.FirstOrDefault(r => r.Property == p));
+            p => Counterexamples.FirstOrDefault(r => r.Property == p), (Outcome.Milliseconds + ShrinkMilliseconds) / 1000.0);
 
     public int ExitCode => ExitCodes.Of(Verdict.Kind);
 }

@@ -41,30 +41,13 @@ public static class JsonOut
     }
 }
 
-/// <summary>Writes a file so that a reader never sees it half-written: temporary file, fsync, rename.</summary>
+/// <summary>Writes a file so that a reader never sees it half-written: a one-file <see cref="Output.OutputPlan"/>.</summary>
 public static class AtomicFile
 {
-    public static void Write(string path, string text)
+    public static void Write(string path, string text, string flag = "output")
     {
-        var full = Path.GetFullPath(path);
-        var dir = Path.GetDirectoryName(full) ?? ".";
-        if (!Directory.Exists(dir))
-            throw new UsageException($"{path}: directory {dir} does not exist");
-        var temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                var bytes = System.Text.Encoding.UTF8.GetBytes(text);
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
+        var plan = new Output.OutputPlan();
+        plan.Set(plan.File(flag, path), text);
+        plan.Commit(TextWriter.Null);
     }
 }

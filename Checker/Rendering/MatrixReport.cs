@@ -46,7 +46,8 @@ public sealed record MatrixReport(string Scenario, ScenarioDocument Source, Matr
                     line.Add(cell.Verdict(Options).Kind == VerdictKind.Passed ? "pass" : "incomplete");
                     continue;
                 }
-                notes.Add($"[{notes.Count + 1}] {cell.Row.Label} x {cell.Invariant.Name} ({cell.Shrunk!.Events.Length} events): {cell.Shrunk.Violation.Message}");
+                notes.Add($"[{notes.Count + 1}] {cell.Row.Label} x {cell.Invariant.Name} ({cell.Shrunk!.Events.Length} events): {cell.Shrunk.Violation.Message}\n"
+                    + $"    Replay: {ReplayCommand(cell)}");
                 line.Add($"{cell.Shrunk.Events.Length}ev[{notes.Count}]");
             }
             table.Add(line);
@@ -85,17 +86,22 @@ public sealed record MatrixReport(string Scenario, ScenarioDocument Source, Matr
     private MatrixCellDocument Cell(MatrixCell cell)
     {
         var verdict = cell.Verdict(Options);
-        CounterexampleDocument? counterexample = cell.Shrunk is { } shrunk
-            ? new CounterexampleReport(Scenario, Source, cell.Row.Variants, Options.Seed, cell.Outcome.FailingTest, cell.Outcome.Found!.Events.Length,
-                shrunk, ReplayCommand(cell), new CheckStats(cell.Outcome.Tests, cell.Outcome.Steps, cell.ShrinkTried, cell.Milliseconds)).ToDocument()
-            : null;
+        CounterexampleDocument? counterexample = cell.Shrunk is null ? null : CellReport(cell).ToDocument();
         return new MatrixCellDocument(cell.Invariant.Name, verdict.Kind, verdict.Reason, cell.Outcome.Tests,
             cell.Shrunk?.Events.Length, cell.Shrunk?.Violation.Message, counterexample,
             new MatrixCellStatsDocument(cell.Outcome.Steps, cell.Milliseconds));
     }
 
+    /// <summary>The shrunk counterexample of a failing CELL, as `check` reports it.</summary>
+    public CounterexampleReport CellReport(MatrixCell cell) =>
+        new(Scenario, Source, cell.Row.Variants, Options.Seed, cell.Outcome.FailingTest, cell.Outcome.Found!.Events.Length,
+            cell.Shrunk!, ReplayCommand(cell), new CheckStats(cell.Outcome.Tests, cell.Outcome.Steps, cell.ShrinkTried, cell.Milliseconds));
+
+    /// <summary>A JUnit report: one suite per row, one test case per cell.</summary>
+    public string Junit() => Rendering.Junit.Matrix(Scenario, Options, Result, CellReport);
+
     /// <summary>The `check` command that finds this cell's counterexample again: its property, its row's variants, the seed and budget.</summary>
-    private string ReplayCommand(MatrixCell cell)
+    public string ReplayCommand(MatrixCell cell)
     {
         var parts = new List<string> { "checker", "check", Scenario, "--property", cell.Invariant.Name };
         foreach (var pair in cell.Row.Variants.NonDefaultPairs())

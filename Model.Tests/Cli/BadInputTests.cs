@@ -27,7 +27,7 @@ public class BadInputTests
             { "script naming an unknown device", With(20, "  - { do: unbind, dev: no-such-dev }"), 20, "script[1].dev" },
             { "script naming an unknown driver", With(20, "  - { at: 10, do: modprobe, driver: no-such-driver }"), 20, "script[1].driver" },
             { "absurd size", With(4, "  - { name: smmu0, device: smmu-dev, driver: arm-smmu, contexts: 99999999 }"), 4, "iommus[0].contexts" },
-            { "aliases beyond the limit", Join(bomb), 3, "(document)" },
+            { "aliases beyond the limit", Join(bomb), 9, "(document)" },
             { "empty file", "", 1, "(document)" },
         };
     }

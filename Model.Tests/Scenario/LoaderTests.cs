@@ -16,7 +16,8 @@ public class LoaderTests
     [InlineData("0", 0L)]
     [InlineData("0.000001", 1L)]
     [InlineData("292.4", 292_400_000L)]
-    [InlineData("10000000.999999", 10_000_000_999_999L)]
+    [InlineData("10000000", 10_000_000_000_000L)]
+    [InlineData("10000000.000000", 10_000_000_000_000L)]
     public void At_seconds_are_parsed_exactly_to_microseconds(string at, long micros)
     {
         var m = Load(With(20, $"  - {{ at: {at}, do: wait }}"));
@@ -28,6 +29,8 @@ public class LoaderTests
     [InlineData("-1")]
     [InlineData("1.0000001")]
     [InlineData("10000001")]
+    [InlineData("10000000.000001")]
+    [InlineData("10000000.999999")]
     [InlineData("1e3")]
     [InlineData("\"84.3\"")]
     public void At_that_is_not_plain_non_negative_seconds_is_rejected(string at)

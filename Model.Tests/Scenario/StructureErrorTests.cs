@@ -152,15 +152,40 @@ public class StructureErrorTests
         var lines = new List<string> { "kernel: { arch: arm64 }", "bombs:", "  - &l0 [x, x, x, x, x, x, x, x, x, x]" };
         for (int i = 1; i <= 7; i++)
             lines.Add($"  - &l{i} [{string.Join(", ", Enumerable.Repeat($"*l{i - 1}", 10))}]");
-        var e = Fails(Join(lines), 3, "(document)");
+        // Counted on the parser's events: the limit is crossed at the first alias of level 6,
+        // whose anchor already holds 1111111 nodes; no node tree is built first.
+        var e = Fails(Join(lines), 9, "(document)");
         Assert.Contains($"YAML aliases expand beyond {ScenarioLimits.MaxYamlNodes} nodes", e.Message);
     }
 
     [Fact]
-    public void A_self_referencing_alias_is_stopped_by_the_node_limit()
+    public void A_self_referencing_alias_is_an_error_at_the_alias()
     {
         var e = Fails("kernel: { arch: arm64 }\nloop: &a [*a, *a]\n", 2, "(document)");
-        Assert.Contains("YAML aliases expand beyond", e.Message);
+        Assert.Contains("alias *a is inside the node its anchor &a names", e.Message);
+    }
+
+    [Fact]
+    public void An_undefined_alias_is_reported_at_its_own_line()
+    {
+        var e = Fails("kernel: { arch: arm64 }\nname: x\n\ndescription: *nowhere\n", 4, "(document)");
+        Assert.Contains("alias *nowhere has no anchor &nowhere before it", e.Message);
+    }
+
+    [Fact]
+    public void A_long_flat_list_without_aliases_is_stopped_by_the_node_limit_while_parsing()
+    {
+        var text = "kernel: { arch: arm64 }\nflat: [" + string.Join(",", Enumerable.Repeat("0", ScenarioLimits.MaxYamlNodes + 1)) + "]\n";
+        var e = Fails(text, 2, "(document)");
+        Assert.Contains($"more than {ScenarioLimits.MaxYamlNodes} YAML nodes (the node limit)", e.Message);
+        Assert.DoesNotContain("alias", e.Message);
+    }
+
+    [Fact]
+    public void An_empty_field_name_is_reported_as_empty()
+    {
+        var e = Fails("kernel: { arch: arm64 }\n\"\": 1\n", 2, "(document)");
+        Assert.Contains("a field name is empty", e.Message);
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed record DmesgLog(ImmutableArray<GroupLine> GroupLines, ImmutableArr
         {
             if (s.StartsWith("-- ", StringComparison.Ordinal))
                 continue;   // journalctl's "-- Logs begin at ..." and "-- Boot ... --"
-            if (Stamp(s, ref firstWall) is not var (micros, body))
+            if (StampOrError(file, line, s, ref firstWall) is not var (micros, body))
                 throw new ImportException(file, line, $"expected a kernel log line in {section.What}: '[SSSSS.UUUUUU] text' (dmesg), "
                     + $"'[Tue Sep 17 10:12:34 2019] text' (dmesg -T) or 'Sep 17 10:12:34 host kernel: text' (journalctl -k); saw '{PastedText.Clip(s)}'");
             if (version is null && Version.Match(body) is { Success: true } v)
@@ -64,6 +64,22 @@ public sealed record DmesgLog(ImmutableArray<GroupLine> GroupLines, ImmutableArr
     }
 
     private static readonly string[] Months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+    /// <summary>
+    /// <see cref="Stamp"/>, with a number too large for its field (a damaged line can carry any
+    /// number of digits, and \d also matches non-ASCII digits) reported at its line.
+    /// </summary>
+    private static (long Micros, string Body)? StampOrError(string file, int line, string s, ref long? firstWall)
+    {
+        try
+        {
+            return Stamp(s, ref firstWall);
+        }
+        catch (Exception e) when (e is OverflowException or FormatException)
+        {
+            throw new ImportException(file, line, $"the time stamp of '{PastedText.Clip(s)}' is not a time a kernel log prints");
+        }
+    }
 
     /// <summary>The time of a log line in microseconds (wall-clock forms: from the first such line) and its text.</summary>
     private static (long Micros, string Body)? Stamp(string s, ref long? firstWall)

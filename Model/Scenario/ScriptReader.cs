@@ -94,10 +94,11 @@ internal static partial class ScriptReader
             throw f.File.Error(node, path,
                 $"expected seconds as a decimal number >= 0 with at most 6 decimals (e.g. 84.3), got {Scalars.Describe(node)}");
         var whole = match.Groups["s"].Value.TrimStart('0');
-        if (whole.Length > 8 || (whole.Length > 0 && long.Parse(whole, CultureInfo.InvariantCulture) > ScenarioLimits.MaxAtSeconds))
-            throw f.File.Error(node, path, $"must be at most {ScenarioLimits.MaxAtSeconds} seconds");
-        long seconds = whole.Length == 0 ? 0 : long.Parse(whole, CultureInfo.InvariantCulture);
-        long micros = long.Parse(match.Groups["us"].Value.PadRight(6, '0'), CultureInfo.InvariantCulture);
+        long seconds = whole.Length is 0 or > 8 ? 0 : long.Parse(whole, CultureInfo.InvariantCulture);
+        long micros = match.Groups["us"].Success ? long.Parse(match.Groups["us"].Value.PadRight(6, '0'), CultureInfo.InvariantCulture) : 0;
+        // The limit is on the whole time: 10000000.000001 is past it as much as 10000001 is.
+        if (whole.Length > 8 || seconds * 1_000_000 + micros > (long)ScenarioLimits.MaxAtSeconds * 1_000_000)
+            throw f.File.Error(node, path, $"must be at most {ScenarioLimits.MaxAtSeconds} seconds, got {match.Value}");
         return seconds * 1_000_000 + micros;
     }
 

@@ -7,9 +7,12 @@ namespace Checker.Model.Scenario;
 
 /// <summary>
 /// Turns scenario text into the root node of its one YAML document, enforcing the size limits
-/// before anything else reads it: the text size, the nesting depth (YamlDotNet builds the node
-/// tree recursively) and the number of nodes once aliases are expanded (a "billion laughs" file
-/// is small but expands without bound).
+/// before anything else reads it: the text size, then, on the parser's events while they are
+/// read and before any node is built, the nesting depth (YamlDotNet builds the node tree
+/// recursively) and the number of nodes once aliases are expanded (a "billion laughs" file is
+/// small but expands without bound; a long flat list is big without any alias). An alias whose
+/// anchor is not defined before it, or is still open (a node containing itself), is an error at
+/// the alias's own line.
 /// </summary>
 internal static class YamlDocumentReader
 {
@@ -30,7 +33,6 @@ internal static class YamlDocumentReader
         // whole is what is empty, so point at its start.
         if (Scalars.IsNull(root))
             throw file.Error(root is YamlScalarNode { Value: "" } ? 1 : root.Start.Line, DocumentField, "empty document");
-        CountExpandedNodes(file, root);
         return root;
     }
 
@@ -48,7 +50,7 @@ internal static class YamlDocumentReader
         var stream = new YamlStream();
         try
         {
-            stream.Load(new EventParser(DepthLimited(new Parser(scanner), file)));
+            stream.Load(new EventParser(Limited(new Parser(scanner), file)));
         }
         catch (YamlException e)
         {
@@ -65,42 +67,56 @@ internal static class YamlDocumentReader
         return stream;
     }
 
-    /// <summary>Counts nodes as a reader would visit them: an alias counts its anchor's whole subtree again.</summary>
-    private static void CountExpandedNodes(ScenarioFile file, YamlNode root)
+    /// <summary>
+    /// The parser's events, stopping at a nesting deeper than <see cref="ScenarioLimits.MaxYamlDepth"/>,
+    /// at more than <see cref="ScenarioLimits.MaxYamlNodes"/> nodes counted as a reader visits them
+    /// (an alias counts its anchor's whole subtree again), and at an alias without a complete anchor.
+    /// </summary>
+    private static IEnumerator<ParsingEvent> Limited(IParser parser, ScenarioFile file)
     {
-        // Children are counted when discovered, so the stack never holds more than the limit
-        // even for a self-referencing anchor (`&a [*a, *a]`), whose expansion never ends.
-        long count = 1;
-        var pending = new Stack<YamlNode>();
-        pending.Push(root);
-        while (pending.TryPop(out var node))
-        {
-            IEnumerable<YamlNode> children = node switch
-            {
-                YamlSequenceNode seq => seq.Children,
-                YamlMappingNode map => map.Children.SelectMany(kv => new[] { kv.Key, kv.Value }),
-                _ => [],
-            };
-            foreach (var child in children)
-            {
-                if (++count > ScenarioLimits.MaxYamlNodes)
-                    throw file.Error(child, DocumentField, $"YAML aliases expand beyond {ScenarioLimits.MaxYamlNodes} nodes");
-                pending.Push(child);
-            }
-        }
-    }
-
-    /// <summary>The parser's events, stopping at a nesting deeper than <see cref="ScenarioLimits.MaxYamlDepth"/>.</summary>
-    private static IEnumerator<ParsingEvent> DepthLimited(IParser parser, ScenarioFile file)
-    {
-        int depth = 0;
+        long count = 0;
+        bool aliased = false;
+        var anchors = new Dictionary<string, long>(StringComparer.Ordinal);
+        var open = new Stack<(string? Anchor, long Start)>();
         while (parser.MoveNext())
         {
             var e = parser.Current!;
-            if (e is MappingStart or SequenceStart && ++depth > ScenarioLimits.MaxYamlDepth)
-                throw file.Error(e.Start.Line, DocumentField, $"mappings and lists nest deeper than {ScenarioLimits.MaxYamlDepth} levels");
-            if (e is MappingEnd or SequenceEnd)
-                depth--;
+            long line = e.Start.Line;
+            switch (e)
+            {
+                case MappingStart or SequenceStart:
+                    if (open.Count + 1 > ScenarioLimits.MaxYamlDepth)
+                        throw file.Error(line, DocumentField, $"mappings and lists nest deeper than {ScenarioLimits.MaxYamlDepth} levels (the nesting limit)");
+                    var anchor = ((NodeEvent)e).Anchor;
+                    open.Push((anchor.IsEmpty ? null : anchor.Value, count));
+                    if (!anchor.IsEmpty)
+                        anchors.Remove(anchor.Value);
+                    count++;
+                    break;
+                case MappingEnd or SequenceEnd:
+                    var (name, start) = open.Pop();
+                    if (name is not null)
+                        anchors[name] = count - start;
+                    break;
+                case Scalar scalar:
+                    count++;
+                    if (!scalar.Anchor.IsEmpty)
+                        anchors[scalar.Anchor.Value] = 1;
+                    break;
+                case AnchorAlias alias:
+                    var target = alias.Value.Value;
+                    if (!anchors.TryGetValue(target, out long size))
+                        throw file.Error(line, DocumentField, open.Any(o => o.Anchor == target)
+                            ? $"alias *{target} is inside the node its anchor &{target} names: a node cannot contain itself"
+                            : $"alias *{target} has no anchor &{target} before it (undefined alias)");
+                    count += size;
+                    aliased = true;
+                    break;
+            }
+            if (count > ScenarioLimits.MaxYamlNodes)
+                throw file.Error(line, DocumentField, aliased
+                    ? $"YAML aliases expand beyond {ScenarioLimits.MaxYamlNodes} nodes (the node limit, each alias counting its anchor's nodes again)"
+                    : $"more than {ScenarioLimits.MaxYamlNodes} YAML nodes (the node limit)");
             yield return e;
         }
     }

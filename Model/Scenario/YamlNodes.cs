@@ -154,6 +154,8 @@ internal sealed class MappingFields
         {
             if (key is not YamlScalarNode { Value: { } name } || Scalars.IsNull(key))
                 throw file.Error(key, where, $"a field name must be a string, got {Scalars.Describe(key)}");
+            if (name.Length == 0)
+                throw file.Error(key, where, $"a field name is empty (\"\"); expected one of {string.Join(", ", known)}");
             if (!known.Contains(name))
                 throw file.Error(key, path.Length == 0 ? name : $"{path}.{name}", $"unknown field '{name}' (known: {string.Join(", ", known)})");
             values[name] = value;
