@@ -83,6 +83,15 @@ public static class BootCommand
             w.WriteString("property", v.Violation.Property);
             w.WriteString("message", v.Violation.Message);
             JsonOut.StringArray(w, "devices", v.Violation.Devices);
+            w.WriteStartArray("findings");
+            foreach (var f in v.Violation.Findings)
+            {
+                w.WriteStartObject();
+                w.WriteString("message", f.Message);
+                JsonOut.StringArray(w, "devices", f.Devices);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
             w.WriteNumber("event", v.Step + 1);
             w.WriteString("eventText", Model.Events.EventText.Format(run.Final.Machine, run.Events[v.Step].Event));
             w.WriteEndObject();

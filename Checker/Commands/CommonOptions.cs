@@ -62,9 +62,19 @@ public static partial class CommonOptions
         return machine with { Variants = ApplyVariants(v, variants ?? []) };
     }
 
+    /// <summary>
+    /// PAIRS over V; a `kernel=V` pair (a document's variants name the era they ran) moves V to
+    /// that era first, so that the other pairs stay overrides on top of it.
+    /// </summary>
     public static Variants ApplyVariants(Variants v, IEnumerable<string> pairs)
     {
-        foreach (var pair in pairs)
+        var all = pairs.ToList();
+        foreach (var pair in all.Where(p => p.StartsWith(Documents.ScenarioDocuments.KernelKey + "=", StringComparison.Ordinal)))
+        {
+            string version = pair[(pair.IndexOf('=') + 1)..].Trim();
+            v = v.WithEra(KernelEras.Parse(version) ?? throw new UsageException($"{pair}: {KernelEras.UnknownMessage(version)}"));
+        }
+        foreach (var pair in all.Where(p => !p.StartsWith(Documents.ScenarioDocuments.KernelKey + "=", StringComparison.Ordinal)))
         {
             int eq = pair.IndexOf('=');
             if (eq <= 0)

@@ -51,6 +51,7 @@ public static class ImportCommand
                 Arch = Choice(parse.GetValue(arch), "--arch", [("arm64", Arch.Arm64), ("arm", Arch.Arm), ("x86", Arch.X86)]),
                 Firmware = Choice(parse.GetValue(firmware), "--firmware", [("acpi", Firmware.Acpi), ("dt", Firmware.Dt)]),
                 Kernel = era,
+                Names = SystemPciIds(),
             };
             var result = MachineImporter.Import(input);
             var guesses = result.Guesses.Concat(UnknownGroupMembers(input, result.Machine)).ToList();
@@ -65,6 +66,15 @@ public static class ImportCommand
             return (int)ExitCode.Ok;
         });
         return command;
+    }
+
+    /// <summary>The system's pci.ids (as lspci reads it), to map names back to IDs for dumps without -nn; null when there is none.</summary>
+    private static PciIdsDatabase? SystemPciIds()
+    {
+        foreach (var path in new[] { "/usr/share/misc/pci.ids", "/usr/share/hwdata/pci.ids" })
+            if (File.Exists(path))
+                return PciIdsDatabase.Parse(File.ReadAllText(path));
+        return null;
     }
 
     private static IEnumerable<Guess> UnknownGroupMembers(ImportInputs input, Machine m) =>

@@ -125,6 +125,8 @@ public static class KernelReference
             "deferred_probe_work_func(), drivers/base/dd.c"),
         new("deferred-work", "One run of the deferred probe work: devices taken from the active list until it is empty.",
             "deferred_probe_work_func(), drivers/base/dd.c"),
+        new("deferred-probe-timeout", "6.15 only: the deferred-probe timeout fires (kernel.deferred-probe-timeout seconds after late_initcall, default 10): masters waiting for a missing DT IOMMU give up (-ETIMEDOUT), fw_devlink links are relaxed.",
+            "deferred_probe_timeout_work_func(), driver_deferred_probe_check_state(), drivers/base/dd.c v6.15"),
         new("modprobe DRIVER", "A module's driver registers (after initcalls are done).",
             "module init -> driver_register(), drivers/base/driver.c"),
         new("rmmod DRIVER", "Every device bound to the driver is unbound, then it unregisters; an IOMMU driver's unregisters its instance.",

@@ -19,6 +19,8 @@ public static class MatrixCommand
         var summary = new Option<string?>("--summary") { Description = "Append a GitHub Actions job summary (markdown) to FILE, e.g. --summary \"$GITHUB_STEP_SUMMARY\"" };
         var junit = new Option<string?>("--junit") { Description = "Write a JUnit XML report (one suite per row, one test case per cell) to FILE" };
         var all = new Option<bool>("--all-variants") { Description = "Rows are every combination of every variant value, instead of one key at a time over the keys that matter" };
+        var kernel = CommonOptions.Kernel();
+        var faults = new Option<bool>("--faults") { Description = "Also generate fault injections in every cell, as check --faults does; off by default" };
         var command = new Command("matrix",
             "Run `check` once per invariant and per variant row, in parallel, and print a table: rows are variants "
             + "(by default each value of each key that matters to the scenario, one key at a time, the others as the "
@@ -26,7 +28,7 @@ public static class MatrixCommand
             + "with a footnote giving its cause. IOMMU devices are never unbound or hot-removed in the orderings (docs/matrix.md).\n"
             + Cli.ExitCodesHelp)
         {
-            scenario, property, seed, maxTests, json, junit, summary, all,
+            scenario, property, seed, maxTests, json, junit, summary, all, kernel, faults,
         };
         command.SetAction(parse =>
         {
@@ -37,9 +39,10 @@ public static class MatrixCommand
             var summaryOut = outputs.AppendFile("--summary", parse.GetValue(summary));
             var invariants = CommonOptions.SelectInvariants(parse.GetValue(property));
             int max = parse.GetValue(maxTests);
-            var (machine, text) = CommonOptions.LoadScenarioWithText(path, null);
+            var (machine, text) = CommonOptions.LoadScenarioWithText(path, null, parse.GetValue(kernel));
             using var interrupt = Interrupt.Listen();
-            var options = new MatrixOptions(invariants, parse.GetValue(seed), max, parse.GetValue(all)) { Cancel = interrupt.Token };
+            var options = new MatrixOptions(invariants, parse.GetValue(seed), max, parse.GetValue(all),
+                parse.GetValue(faults) ? Properties.Generation.GenConfig.Default.WithFaults() : null) { Cancel = interrupt.Token };
             var result = VariantMatrix.Run(machine, options, Progress(machine, options, stderr));
             var report = new MatrixReport(path, ScenarioDocuments.Of(path, text), options, result);
             var jsonPath = parse.GetValue(json);

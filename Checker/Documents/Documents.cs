@@ -36,6 +36,9 @@ public sealed record ExplanationDocument(string Summary, ImmutableArray<Explanat
 /// <summary>Figures about how a counterexample was found and shrunk; wall-clock time only here.</summary>
 public sealed record CounterexampleStatsDocument(int Tests, long Steps, int ShrinkSteps, long Milliseconds);
 
+/// <summary>One device or pair that breaks the property in the breaking step, with its message.</summary>
+public sealed record FindingDocument(string Message, ImmutableArray<string> Devices);
+
 /// <summary>
 /// A shrunk counterexample: what `check --json` holds under `counterexamples`, what a corpus file
 /// is, and what `replay` reads back. Standalone: it carries its scenario's text and hash.
@@ -59,7 +62,8 @@ public sealed record CounterexampleDocument(
     ExplanationDocument? Explanation,
     ImmutableArray<string> BootLog,
     string Replay,
-    CounterexampleStatsDocument Stats);
+    CounterexampleStatsDocument Stats,
+    ImmutableArray<FindingDocument>? Findings = null);
 
 /// <summary>Figures of a check run.</summary>
 public sealed record CheckStatsDocument(int Tests, long Steps, long Milliseconds);
@@ -177,6 +181,14 @@ public static class ScenarioDocuments
     };
 
     /// <summary>The variants as a document holds them: every key with its value, in key order.</summary>
+    /// <summary>
+    /// The variants as a document holds them: every key with its value, in key order, and `kernel`,
+    /// the era whose rules the run followed (`5.3`, `6.15`).
+    /// </summary>
     public static ImmutableSortedDictionary<string, string> Variants(Model.State.Variants v) =>
-        Model.State.Variants.Keys.ToImmutableSortedDictionary(k => k.Key, k => v.ValueOf(k.Key), StringComparer.Ordinal);
+        Model.State.Variants.Keys.ToImmutableSortedDictionary(k => k.Key, k => v.ValueOf(k.Key), StringComparer.Ordinal)
+            .Add(KernelKey, Model.State.KernelEras.Version(v.Era));
+
+    /// <summary>The key of the era among a document's variants.</summary>
+    public const string KernelKey = "kernel";
 }

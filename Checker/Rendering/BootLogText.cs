@@ -56,6 +56,13 @@ public static class BootLogText
         }
     }
 
-    public static string ViolationLine(RunResult run, FoundViolation v) =>
-        $"checker: violation {v.Violation.Property} at event {v.Step + 1} ({Model.Events.EventText.Format(run.Final.Machine, run.Events[v.Step].Event)}): {v.Violation.Message}";
+    /// <summary>The violation as `checker:` lines: one, or with several findings a line for each under it.</summary>
+    public static string ViolationLine(RunResult run, FoundViolation v)
+    {
+        string head = $"checker: violation {v.Violation.Property} at event {v.Step + 1} ({Model.Events.EventText.Format(run.Final.Machine, run.Events[v.Step].Event)}): ";
+        if (v.Violation.Findings.Length <= 1)
+            return head + v.Violation.Message;
+        return head + $"{v.Violation.Findings.Length} violations"
+            + string.Concat(v.Violation.Findings.Select((f, i) => $"\nchecker:   {i + 1}. {f.Message}"));
+    }
 }

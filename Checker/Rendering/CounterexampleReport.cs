@@ -49,9 +49,11 @@ public sealed record CounterexampleReport(
         {
             $"checker: {Property} is broken after {Events.Length} events (ordering {Ordering} of seed {Seed}, shrunk from {OriginalLength} events)",
             $"  {Shrunk.Violation.Message}",
-            "",
-            "Events:",
         };
+        // Every violation of the breaking step, grouped under the invariant.
+        if (Shrunk.Violation.Findings.Length > 1)
+            lines.AddRange(Shrunk.Violation.Findings.Select((f, i) => $"    {i + 1}. {f.Message}"));
+        lines.AddRange(["", "Events:"]);
         lines.AddRange(Events.Select((e, i) => $"  {i + 1,3}  {e}"));
         lines.Add("");
         lines.Add("Why (from the trace; necessary: without it the violation goes away; enabling: a later event needs it):");
@@ -88,7 +90,8 @@ public sealed record CounterexampleReport(
             new ExplanationDocument(Why.Summary, [.. Why.Steps.Select(step => new ExplanationStepDocument(step.Index, step.Event, step.Role.Word(), step.NeededBy,
                 [.. step.Changes.Select(c => new ExplanationChangeDocument(c.Function, c.Device, c.Change, c.Reason, c.Via, c.ViaEvent))]))]),
             [.. BootLog], Replay,
-            new CounterexampleStatsDocument(Stats.Tests, Stats.Steps, Stats.ShrinkSteps, Stats.Milliseconds));
+            new CounterexampleStatsDocument(Stats.Tests, Stats.Steps, Stats.ShrinkSteps, Stats.Milliseconds),
+            [.. Shrunk.Violation.Findings.Select(f => new FindingDocument(f.Message, f.Devices))]);
     }
 }
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Collections.Immutable;
 using Checker.Cli.Documents;
 using Checker.Properties.Verdicts;
+using Checker.Model.State;
 using Checker.Properties.Matrix;
 
 namespace Checker.Cli.Rendering;
@@ -27,17 +28,17 @@ public sealed record MatrixReport(string Scenario, ScenarioDocument Source, Matr
         var r = Result;
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture,
-            $"checker matrix {Scenario}: seed {Options.Seed}, {Options.MaxTests} orderings per cell, ")
+            $"checker matrix {Scenario}: kernel {Result.Machine.Variants.Era.Version()}, seed {Options.Seed}, {Options.MaxTests} orderings per cell{(Options.Faults ? ", with fault injections" : "")}, ")
           .Append(Options.AllVariants ? "every combination of every variant\n"
               : $"one key at a time over the keys that matter: {(r.Keys.IsEmpty ? "(none)" : string.Join(", ", r.Keys))}\n");
         sb.Append('\n');
-        var header = new List<string> { "variant" };
+        var header = new List<string> { "variant", "kernel" };
         header.AddRange(r.Columns.Select((_, c) => $"I{c + 1}"));
         var table = new List<List<string>> { header };
         var notes = new List<string>();
         for (int row = 0; row < r.Rows.Length; row++)
         {
-            var line = new List<string> { r.Rows[row].Label };
+            var line = new List<string> { r.Rows[row].Label, r.Rows[row].Kernel };
             for (int c = 0; c < r.Columns.Length; c++)
             {
                 var cell = r.Cell(row, c);
@@ -46,7 +47,7 @@ public sealed record MatrixReport(string Scenario, ScenarioDocument Source, Matr
                     line.Add(cell.Verdict(Options).Kind == VerdictKind.Passed ? "pass" : "incomplete");
                     continue;
                 }
-                notes.Add($"[{notes.Count + 1}] {cell.Row.Label} x {cell.Invariant.Name} ({cell.Shrunk!.Events.Length} events): {cell.Shrunk.Violation.Message}\n"
+                notes.Add($"[{notes.Count + 1}] {cell.Row.Label} x {cell.Invariant.Name} ({cell.Shrunk!.Events.Length} events): {FindingsText(cell.Shrunk.Violation)}\n"
                     + $"    Replay: {ReplayCommand(cell)}");
                 line.Add($"{cell.Shrunk.Events.Length}ev[{notes.Count}]");
             }
@@ -71,6 +72,11 @@ public sealed record MatrixReport(string Scenario, ScenarioDocument Source, Matr
             sb.Append(CultureInfo.InvariantCulture, $"checker: {Verdicts.Count(v => v.Verdict.Kind == VerdictKind.Incomplete)} cells incomplete: {unfinished.Verdict.Reason}\n");
         return sb.ToString();
     }
+
+    /// <summary>One finding on the footnote's line; several, each on its own indented line under it.</summary>
+    private static string FindingsText(Properties.Invariants.Violation v) =>
+        v.Findings.Length <= 1 ? v.Message
+            : $"{v.Findings.Length} violations" + string.Concat(v.Findings.Select(f => "\n      - " + f.Message));
 
     public MatrixDocument ToDocument()
     {
@@ -104,10 +110,14 @@ public sealed record MatrixReport(string Scenario, ScenarioDocument Source, Matr
     public string ReplayCommand(MatrixCell cell)
     {
         var parts = new List<string> { "checker", "check", Scenario, "--property", cell.Invariant.Name };
+        if (cell.Row.Variants.Era != KernelEra.V5_3)
+            parts.AddRange(["--kernel", cell.Row.Kernel]);
         foreach (var pair in cell.Row.Variants.NonDefaultPairs())
             parts.AddRange(["--variant", pair]);
         parts.AddRange(["--seed", Options.Seed.ToString(CultureInfo.InvariantCulture)]);
         parts.AddRange(["--max-tests", Options.MaxTests.ToString(CultureInfo.InvariantCulture)]);
+        if (Options.Faults)
+            parts.Add("--faults");
         return string.Join(" ", parts);
     }
 }

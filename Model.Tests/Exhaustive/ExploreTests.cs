@@ -77,7 +77,7 @@ public class ExploreTests
         // Few frontier states per shard, so these small machines split at a shallow level.
         var shards = Enumerable.Range(0, n)
             .Select(i => StateSpace.Explore(m, Options(Strategy.Bfs, depth, new Shard(i, n)) with { FrontierPerShard = 4 })).ToList();
-        Assert.True(whole.States > 40, $"{name}: {whole.States} states");
+        Assert.True(whole.States > 20, $"{name}: {whole.States} states");
         // The union of the shards' states is exactly the plain run's.
         Assert.Equal(whole.Visited, shards.SelectMany(s => s.Visited).Distinct().Order());
         // Each shard does part of the work: the split happened.

@@ -120,18 +120,22 @@ public class ClockAndLogTests
         Assert.Equal(DeviceState.NoGroup, w.GroupOf("0000:01:00.1"));
     }
 
-    /// <summary>A modular SMMU driver and a modular DT master driver, both loaded after boot.</summary>
+    /// <summary>
+    /// A modular SMMU driver and a modular driver for a PCI master behind a DT host bridge, both
+    /// loaded after boot (a PCI master, so that it can be hot-removed: hotplug is PCI only).
+    /// </summary>
     private static World ModularSmmuWithGroupedMaster(string unload)
     {
         var m = new MachineBuilder(Arch.Arm64).Variant("unload", unload)
             .Iommu("smmu0", "2b400000.smmu", "arm-smmu-v3")
             .Platform("2b400000.smmu")
-            .Platform("2b000000.ethernet", Firmware.Dt, "smmu0")
+            .HostBridge("0000", "00", Firmware.Dt, "smmu0")
+            .Pci("0000:00:00.0", PcieType.Endpoint)
             .Driver("arm-smmu-v3", BusKind.Platform, ["2b400000.smmu"], module: true)
-            .Driver("xgbe", BusKind.Platform, ["2b000000.ethernet"], module: true)
+            .Driver("xgbe", BusKind.Pci, ["0000:00:00.0"], module: true)
             .Build();
-        var w = Steps.Run(m, "add 2b400000.smmu", "add 2b000000.ethernet", "late-initcall", "modprobe arm-smmu-v3", "modprobe xgbe");
-        Assert.Equal(0, w.GroupOf("2b000000.ethernet"));
+        var w = Steps.Run(m, "add 2b400000.smmu", "add 0000:00:00.0", "late-initcall", "modprobe arm-smmu-v3", "modprobe xgbe");
+        Assert.Equal(0, w.GroupOf("0000:00:00.0"));
         return w;
     }
 
@@ -154,7 +158,7 @@ public class ClockAndLogTests
     public void Rmmod_goes_ahead_under_module_ref_once_the_masters_are_removed()
     {
         var w = ModularSmmuWithGroupedMaster("module-ref");
-        w = Steps.Continue(w, "hot-remove 2b000000.ethernet", "rmmod arm-smmu-v3");
+        w = Steps.Continue(w, "hot-remove 0000:00:00.0", "rmmod arm-smmu-v3");
         Assert.False(w.Instances[0].Registered);
         Assert.False(w.DriverRegistered[w.Machine.DriverIndex("arm-smmu-v3")]);
         Assert.DoesNotContain(w.Log, l => l.Text.EndsWith("in use", StringComparison.Ordinal));
@@ -164,11 +168,11 @@ public class ClockAndLogTests
     public void Rmmod_under_unguarded_leaves_masters_bound_grouped_and_on_their_ops()
     {
         var w = ModularSmmuWithGroupedMaster("unguarded");
-        var ops = w.Dev("2b000000.ethernet").Ops;
+        var ops = w.Dev("0000:00:00.0").Ops;
         w = Steps.Continue(w, "rmmod arm-smmu-v3");
         Assert.False(w.Instances[0].Registered);
         Assert.Equal(ProbeStatus.Unprobed, w.Dev("2b400000.smmu").Status);
-        var master = w.Dev("2b000000.ethernet");
+        var master = w.Dev("0000:00:00.0");
         Assert.Equal(ProbeStatus.Bound, master.Status);
         Assert.Equal(0, master.Group);
         Assert.Equal(ops, master.Ops);

@@ -96,6 +96,7 @@ public class QuirkTableTests
         string[][] together = [["0000:00:1c.0", "0000:00:1c.4", "0000:01:00.0", "0000:02:00.0"]];
         Assert.Equal(apart, Groups(Load("5.3", "x86", Tree("a110", ", acs-capability: true"))));
         Assert.Equal(together, Groups(Load("5.3", "x86", Tree("a110", ", acs-capability: false"))));
+        Assert.Equal(apart, Groups(Load("5.3", "x86", Tree("a110", ""))));
         Assert.Equal(apart, Groups(Load("5.3", "x86", Tree("1c10", ""))));
         Assert.Equal(together, Groups(Load("5.3", "x86", Tree("1c20", ""))));
     }

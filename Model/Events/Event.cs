@@ -25,6 +25,12 @@ public sealed record DeferredWork : Event;
 /// <summary>Script macro: add every boot device, register the built-ins, late_initcall.</summary>
 public sealed record Boot : Event;
 
+/// <summary>
+/// 6.15: deferred_probe_timeout_work_func(), `kernel.deferred-probe-timeout` seconds after
+/// late_initcall: waiting DT masters give up, fw_devlink links are relaxed, the work is flushed.
+/// </summary>
+public sealed record DeferredProbeTimeout : Event;
+
 public sealed record Modprobe(int Driver) : Event;
 public sealed record Rmmod(int Driver) : Event;
 public sealed record SriovEnable(int PhysFn, int Count) : Event;

@@ -9,7 +9,7 @@ public static class EventText
     /// <summary>Every action word with the arguments it takes, for help texts and errors.</summary>
     public static readonly IReadOnlyList<string> Forms =
     [
-        "boot", "add DEV", "register DRIVER", "late-initcall", "wait", "deferred-work",
+        "boot", "add DEV", "register DRIVER", "late-initcall", "wait", "deferred-work", "deferred-probe-timeout",
         "modprobe DRIVER", "rmmod DRIVER", "sriov-enable PF N", "unbind DEV", "bind DEV DRIVER",
         "hot-add DEV", "hot-remove DEV", "fail-next-probe DEV ERRNO", "fail-next-attach DEV",
         "fail-domain-alloc IOMMU",
@@ -22,6 +22,7 @@ public static class EventText
         RegisterDriver r => $"register {m.Drivers[r.Driver].Name}",
         LateInitcall => "late-initcall",
         DeferredWork => "deferred-work",
+        DeferredProbeTimeout => "deferred-probe-timeout",
         Modprobe p => $"modprobe {m.Drivers[p.Driver].Name}",
         Rmmod r => $"rmmod {m.Drivers[r.Driver].Name}",
         SriovEnable s => $"sriov-enable {m.Devices[s.PhysFn].Name} {s.Count.ToString(CultureInfo.InvariantCulture)}",
@@ -47,6 +48,7 @@ public static class EventText
             "boot" => Args(args, 0, () => new Boot()),
             "late-initcall" => Args(args, 0, () => new LateInitcall()),
             "wait" or "deferred-work" => Args(args, 0, () => new DeferredWork()),
+            "deferred-probe-timeout" => Args(args, 0, () => new DeferredProbeTimeout()),
             "add" => Dev(m, args, 1, d => new AddDevice(d)),
             "register" => Drv(m, args, 0, d => new RegisterDriver(d)),
             "modprobe" => Drv(m, args, 0, d => new Modprobe(d)),

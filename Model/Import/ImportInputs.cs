@@ -17,6 +17,9 @@ public sealed record ImportInputs(
     /// <summary>`--kernel`: the era to write; null to take it from dmesg's `Linux version` line, else 5.3.</summary>
     public KernelEra? Kernel { get; init; }
 
+    /// <summary>pci.ids, to map the names of a dump without -nn back to vendor and device IDs; null when the system has none.</summary>
+    public PciIdsDatabase? Names { get; init; }
+
     /// <summary>What the readers had to guess (a tree inferred from bus numbers, lspci without root).</summary>
     public ImmutableArray<Guess> ReadGuesses { get; init; } = [];
 

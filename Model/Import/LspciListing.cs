@@ -141,7 +141,7 @@ public static class LspciListing
         {
             var (line, s, _) = lines[i];
             // A device line a mailer wrapped: its rest is on the next line(s).
-            while (Header.IsMatch(s) && i + 1 < lines.Length && lines[i].MayContinue && IsContinuation(lines[i + 1].Text))
+            while (Header.IsMatch(s.TrimStart()) && i + 1 < lines.Length && lines[i].MayContinue && IsContinuation(lines[i + 1].Text))
                 s = s + " " + lines[++i].Text.Trim();
             var t = s.Trim();
             if (GroupHeading.Match(t) is { Success: true } gh)

@@ -48,6 +48,7 @@ public static class MachineImporter
             ? i with { Driver = drivers.First(d => d.Matches.Contains(dev)).Index } : i)];
         var variants = b?.Variants.WithEra(era) ?? Variants.ForEra(era);
         var machine = new Machine(input.Name, arch, variants, devices.ToImmutable(), drivers, iommus, bridges, []);
+        guesses.AddRange(QuirkGuesses.Undecided(machine));
         return new ImportResult(machine with { Script = Script(input, machine, guesses) }, [.. guesses]);
     }
 

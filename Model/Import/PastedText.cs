@@ -48,6 +48,12 @@ public static class PastedText
     private static readonly Regex BareCommand = new(
         "^(?:sudo\\s+)?(?:/\\S*/)?(?:lspci|dmesg|journalctl|find|ls|for|cat|tree|grep)(?:\\s.*)?$");
 
+    /// <summary>
+    /// The kernel command line as `cat /proc/cmdline` prints it: pastes of the IOMMU group script
+    /// often start with it (`cat /proc/cmdline; for d in ...`). It is not lspci output.
+    /// </summary>
+    private static readonly Regex KernelCommandLine = new("^BOOT_IMAGE=\\S+(?:\\s+\\S+)*$");
+
     private static readonly Regex Fence = new("^(?:```\\w*|~~~\\w*|\\[/?code\\]|\\[/?quote\\])$", RegexOptions.IgnoreCase);
 
     /// <summary>The sections of TEXT, each with the lines its command printed (blank lines dropped).</summary>
@@ -68,6 +74,7 @@ public static class PastedText
         string? command = null;
         int commandLine = 0;
         var current = ImmutableArray.CreateBuilder<DumpLine>();
+        bool continuedCommand = false;
         void Flush()
         {
             if (current.Count > 0)
@@ -81,13 +88,23 @@ public static class PastedText
             s = s.TrimEnd(' ', '\t');
             if (s.Trim().Length == 0 || Fence.IsMatch(s.Trim()))
                 continue;
+            // A command line ending in a backslash goes on in the next line (the shell's continuation).
+            if (continuedCommand)
+            {
+                continuedCommand = s.EndsWith('\\');
+                command += " " + s.Trim().TrimEnd('\\').Trim();
+                continue;
+            }
             if (CommandOf(s) is { } cmd)
             {
                 Flush();
                 if (cmd.Length > 0)
-                    (command, commandLine) = (cmd, line);
+                    (command, commandLine) = (cmd.TrimEnd('\\').Trim(), line);
+                continuedCommand = s.EndsWith('\\');
                 continue;
             }
+            if (KernelCommandLine.IsMatch(s.Trim()))
+                continue;
             current.Add(new DumpLine(line, s, soft));
         }
         Flush();

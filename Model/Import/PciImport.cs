@@ -66,7 +66,7 @@ public static class PciImport
                 vfOf.TryGetValue(d.Address, out var pf) ? pf.ToString() : null, d.Line)
             {
                 RootBus = rootBus[d.Address],
-                Ids = IdsOf(d, verbose, baseDev),
+                Ids = IdsOf(input, d, verbose, baseDev, guesses),
             });
         }
         return result.ToImmutable();
@@ -76,12 +76,29 @@ public static class PciImport
         input.Base is { } b && b.DeviceIndex(name) is var i and >= 0 ? b.Devices[i].Pci : null;
 
     /// <summary>Vendor, device, class and whether an ACS capability exists, where the dump tells them (the base's otherwise).</summary>
-    private static PciIds? IdsOf(TreeDevice d, VerboseDevice? v, PciInfo? baseDev)
+    private static PciIds? IdsOf(ImportInputs input, TreeDevice d, VerboseDevice? v, PciInfo? baseDev, List<Guess> guesses)
     {
         var tree = MachineDefaults.TreeIdsOf(d.Description);
         bool? acsCap = v is null ? null : v.AcsCapabilityListed ? true : v.CapabilitiesShown ? false : null;
         var ids = new PciIds(v?.Vendor ?? tree?.Vendor, v?.Device ?? tree?.Device, v?.ClassCode, acsCap);
+        ids = Named(input, d, v, ids, guesses);
         return ids == new PciIds(null, null, null, null) ? baseDev?.Ids : ids;
+    }
+
+    /// <summary>Without -nn: the IDs pci.ids gives the printed names (each one a guess).</summary>
+    private static PciIds Named(ImportInputs input, TreeDevice d, VerboseDevice? v, PciIds ids, List<Guess> guesses)
+    {
+        if (input.Names is not { } db)
+            return ids;
+        if (ids.Vendor is null && db.Lookup(v?.Description is { Length: > 0 } text ? text : d.Description) is { } found)
+        {
+            ids = ids with { Vendor = found.Vendor, Device = found.Device };
+            guesses.Add(new Guess(GuessSubject.Device(d.Address.ToString()),
+                $"IDs {found.Vendor:x4}:{found.Device:x4} taken from pci.ids by the name lspci printed (no -nn)"));
+        }
+        if (ids.Class is null && v is not null && db.ClassOf(v.ClassName) is int cls)
+            ids = ids with { Class = cls };
+        return ids;
     }
 
     private static PcieType TypeOf(TreeDevice d, VerboseDevice? v, PciInfo? baseDev, Dictionary<Bdf, PcieType> types, List<Guess> guesses)

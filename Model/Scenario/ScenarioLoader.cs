@@ -14,7 +14,7 @@ public static class ScenarioLoader
 {
     private static readonly ImmutableArray<string> TopFields =
         ["name", "description", "kernel", "iommus", "host-bridges", "devices", "drivers", "script"];
-    private static readonly ImmutableArray<string> KernelFields = ["arch", "version", "variants"];
+    private static readonly ImmutableArray<string> KernelFields = ["arch", "version", "variants", "deferred-probe-timeout"];
     private static readonly IReadOnlyList<(string, Arch)> ArchWords = [("arm64", Arch.Arm64), ("arm", Arch.Arm), ("x86", Arch.X86)];
 
     /// <summary>Parses and validates YAMLTEXT; throws <see cref="ScenarioException"/> on the first problem found.</summary>
@@ -28,7 +28,10 @@ public static class ScenarioLoader
 
         var name = ReadName(top, fileName);
         _ = top.String("description");
-        var (arch, variants) = ReadKernel(MappingFields.Open(file, top.Required("kernel"), "kernel", KernelFields));
+        var kernelFields = MappingFields.Open(file, top.Required("kernel"), "kernel", KernelFields);
+        var (arch, variants) = ReadKernel(kernelFields);
+        // driver_deferred_probe_timeout (6.15), in seconds after late_initcall; 10 by default.
+        int timeout = kernelFields.Int("deferred-probe-timeout", 0, 3600) ?? 10;
         var iommus = IommuReader.ReadIommus(top, arch);
         var bridges = IommuReader.ReadHostBridges(top);
         var devices = DeviceReader.Read(top);
@@ -36,7 +39,7 @@ public static class ScenarioLoader
         var script = ScriptReader.Read(top);
 
         var machine = MachineAssembly.Build(file, name, arch, variants, iommus, bridges, devices, drivers);
-        return machine with { Script = ScriptReader.Resolve(file, machine, script) };
+        return machine with { Script = ScriptReader.Resolve(file, machine, script), DeferredProbeTimeout = timeout };
     }
 
     private static string ReadName(MappingFields top, string fileName)

@@ -34,7 +34,8 @@ public static partial class Kernel
             ops = new DmaOps(DmaOpsKind.Iommu, DmaOps.ArchOwner, mapping, group.Instance, w.Instances[group.Instance].Generation);
         }
         else
-            ops = DmaOps.Direct(DmaOps.ArchOwner);
+            // arm64/x86 v5.3: no IOMMU ops leaves dev->dma_ops NULL, which is dma-direct.
+            ops = w.Machine.Arch == Arch.Arm ? DmaOps.Direct(DmaOps.ArchOwner) : DmaOps.Null;
 
         bool coherent = spec.Coherent;
         var trace = w.Trace;
@@ -66,7 +67,7 @@ public static partial class Kernel
     {
         var d = w.Device(dev);
         if (w.Machine.Arch != Arch.Arm)
-            return w.WithDevice(dev, d with { Ops = DmaOps.None, ArchSetOps = false, Fallback = FallbackReason.None });
+            return w.WithDevice(dev, d with { Ops = DmaOps.Null, ArchSetOps = false, Fallback = FallbackReason.None });
         bool archMapping = d.Ops.Owner == DmaOps.ArchOwner && d.Ops.Mapping >= 0;
         switch (w.Variants.Teardown)
         {

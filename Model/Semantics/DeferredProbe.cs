@@ -52,9 +52,33 @@ public static partial class Kernel
     /// </summary>
     private static World DeferredProbeInitcall(World w)
     {
-        w = DriverDeferredProbeTrigger(w with { DeferredProbeEnabled = true });
+        w = DriverDeferredProbeTrigger(w with { DeferredProbeEnabled = true, LateInitcallClock = w.Clock });
         w = FlushDeferredWork(w);
         w = DriverDeferredProbeTrigger(w with { InitcallsDone = true });
         return FlushDeferredWork(w);
     }
+
+    /// <summary>
+    /// Mirrors deferred_probe_timeout_work_func() (v6.15 drivers/base/dd.c): fw_devlink_drivers_done()
+    /// relaxes the links still waiting, driver_deferred_probe_timeout = 0 (so
+    /// driver_deferred_probe_check_state() now answers -ETIMEDOUT), trigger and flush, then one
+    /// "deferred probe pending" line for each device still on the pending list.
+    /// </summary>
+    private static World DeferredProbeTimeoutWorkFunc(World w)
+    {
+        w = DriverDeferredProbeTrigger(w with { ProbeTimeoutDone = true });
+        w = FlushDeferredWork(w);
+        foreach (int dev in w.DeferredPending)
+            w = Log.Dev(w, dev, w.Quiet ? "" : "deferred probe pending: (reason unknown)", LogLevel.Info);
+        return w;
+    }
+
+    /// <summary>
+    /// The clock (µs) at which the 6.15 deferred-probe timeout fires in a script: its delay after
+    /// late_initcall; null when it cannot come (5.3, late_initcall not run, or already fired).
+    /// </summary>
+    public static long? DeferredProbeTimeoutDue(World w) =>
+        w.Variants.Era == KernelEra.V6_15 && w.InitcallsDone && !w.ProbeTimeoutDone && w.LateInitcallClock >= 0
+            ? w.LateInitcallClock + w.Machine.DeferredProbeTimeout * 1_000_000L
+            : null;
 }

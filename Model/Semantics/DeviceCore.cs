@@ -68,14 +68,15 @@ public static partial class Kernel
     private static World BindStore(World w, int dev, int drv) => ReallyProbe(w, dev, drv).World;
 
     /// <summary>
-    /// Mirrors __device_release_driver(): the driver's remove (a PF's disables SR-IOV first, so its
-    /// VFs go before it), then dma_deconfigure, then dev->driver = NULL. Unbinding an IOMMU's own
+    /// Mirrors __device_release_driver(): device_links_unbind_consumers() first, then the driver's
+    /// remove (a PF's disables SR-IOV first, so its VFs go before it), then dma_deconfigure, then dev->driver = NULL. Unbinding an IOMMU's own
     /// device unregisters the instance; its masters keep their groups and ops.
     /// </summary>
     private static World DeviceReleaseDriver(World w, int dev)
     {
         if (!w.Device(dev).IsBound)
             return w;
+        w = DeviceLinksUnbindConsumers(w, dev);
         foreach (int vf in w.Machine.Index.VirtualFunctions[dev].Reverse())
             if (w.Device(vf).Present)
                 w = RemoveOneDevice(w, vf);

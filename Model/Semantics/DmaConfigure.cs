@@ -46,22 +46,61 @@ public static partial class Kernel
             return (w, IommuLookup.Defer);
 
         if (w.Instances[inst].Registered)
-            return (WithFwspec(w, dev), IommuLookup.Registered);
+            return (WithFwspec(w, dev, ops: true), IommuLookup.Registered);
+        bool defers = LookupDefers(w, dev, inst);
         if (spec.Firmware == Firmware.Dt)
         {
-            // The otherwise-empty fwspec names the IOMMU the device waits for.
-            w = WithFwspec(w, dev);
-            if (!w.InitcallsDone || w.Machine.Iommus[inst].DeferForever)
+            // v5.3 of_iommu_xlate(): the otherwise-empty fwspec names the IOMMU the device waits
+            // for and stays. v6.15 of_iommu_configure(): the fwspec is freed when the lookup fails.
+            w = FreesFwspecOnFailure(w) ? WithoutFwspec(w, dev) : WithFwspec(w, dev, ops: false);
+            if (defers)
                 return (w, IommuLookup.Defer);
-            return (Log.Dev(w, dev, "ignoring dependency for device, assuming no driver", LogLevel.Info), IommuLookup.None);
+            // driver_deferred_probe_check_state(): v5.3 gives up once initcalls are done; v6.15
+            // (CONFIG_MODULES) only once the deferred-probe timeout has fired (-ETIMEDOUT).
+            string line = w.Variants.Era == KernelEra.V6_15
+                ? "deferred probe timeout, ignoring dependency"
+                : "ignoring dependency for device, assuming no driver";
+            return (Log.Dev(w, dev, line, LogLevel.Info), IommuLookup.None);
         }
-        // iort_iommu_driver_enabled(): a built-in driver will come, a modular one may never.
-        bool builtin = w.Machine.Iommus[inst].Driver is int drv && w.Machine.Drivers[drv].Arrival.Builtin;
-        return (w, builtin ? IommuLookup.Defer : IommuLookup.None);
+        return (w, defers ? IommuLookup.Defer : IommuLookup.None);
     }
 
-    private static World WithFwspec(World w, int dev) =>
-        w.Device(dev).HasFwspec ? w : w.WithDevice(dev, w.Device(dev) with { HasFwspec = true });
+    /// <summary>
+    /// Whether the firmware lookup of DEV defers on INST, which is not registered. DT
+    /// (driver_deferred_probe_check_state(), drivers/base/dd.c): v5.3 defers until initcalls are
+    /// done; v6.15 until the deferred-probe timeout; a `defer-forever` instance always. ACPI
+    /// (iort_iommu_xlate(), v5.3 and v6.15): iort_iommu_driver_enabled() tests IS_BUILTIN, so a
+    /// built-in IOMMU driver means waiting with no end and a modular one -ENODEV (no IOMMU) at once.
+    /// </summary>
+    private static bool LookupDefers(World w, int dev, int inst)
+    {
+        var iommu = w.Machine.Iommus[inst];
+        if (w.Machine.Devices[dev].Firmware == Firmware.Dt)
+            return iommu.DeferForever || (w.Variants.Era == KernelEra.V6_15 ? !w.ProbeTimeoutDone : !w.InitcallsDone);
+        return iommu.Driver is int drv && w.Machine.Drivers[drv].Arrival.Builtin;
+    }
+
+    /// <summary>
+    /// v6.15's fwspec lifetime (of_iommu_configure() frees it when the lookup fails). `per-instance`
+    /// takes it on 5.3 too: bus_iommu_probe() grouping is v6.15 code, written against that lifetime,
+    /// and over v5.3's kept empty fwspec it would group (and give IOMMU ops to) masters bound on
+    /// direct ops, which v6.15 never does.
+    /// </summary>
+    private static bool FreesFwspecOnFailure(World w) =>
+        w.Variants.Era == KernelEra.V6_15 || w.Variants.Groups == GroupsVariant.PerInstance;
+
+    private static World WithoutFwspec(World w, int dev) =>
+        w.Device(dev).HasFwspec ? w.WithDevice(dev, w.Device(dev) with { HasFwspec = false, FwspecOps = false }) : w;
+
+    /// <summary>
+    /// iommu_fwspec_init(): the fwspec exists from now on; OPS when the instance is registered
+    /// (iommu_ops_from_fwnode() found its driver's ops), and once set they stay.
+    /// </summary>
+    private static World WithFwspec(World w, int dev, bool ops)
+    {
+        var d = w.Device(dev);
+        return d.HasFwspec && (d.FwspecOps || !ops) ? w : w.WithDevice(dev, d with { HasFwspec = true, FwspecOps = d.FwspecOps || ops });
+    }
 
     /// <summary>
     /// Mirrors of_dma_configure()'s size and mask (DT devices): without dma-ranges the size comes
@@ -88,7 +127,7 @@ public static partial class Kernel
             ulong narrowed = last == 0 ? 0 : DmaMask.BitMask(DmaMask.Ilog2(last) + 1);
             return w with
             {
-                Trace = w.Trace.Add(new MaskTrace(dev, dmaAddr, size, narrowed)),
+                Trace = w.Trace.Add(new MaskTrace(dev, dmaAddr, size, d.CoherentMask & narrowed)),
                 DeviceChange = (dev, d with { CoherentMask = d.CoherentMask & narrowed }),
             };
         }

@@ -25,27 +25,37 @@ public static partial class Kernel
                 : AnyBootDeviceNotAdded(w) ? "boot devices still to add"
                 : null,
             DeferredWork => w.WorkQueued ? null : "no deferred work queued",
+            DeferredProbeTimeout => w.Variants.Era != KernelEra.V6_15 ? "no deferred-probe timeout before v6.15's rules"
+                : !w.InitcallsDone ? "initcalls are not done"
+                : w.ProbeTimeoutDone ? "already fired" : null,
             Modprobe p => m.Drivers[p.Driver].Arrival.Builtin ? "built in"
                 : w.DriverRegistered[p.Driver] ? "already loaded"
-                : !w.InitcallsDone ? "userspace has not started" : null,
+                : !w.InitcallsDone ? NoUserspace : null,
             Rmmod r => m.Drivers[r.Driver].Arrival.Builtin ? "built in"
-                : !w.DriverRegistered[r.Driver] ? "not loaded" : null,
-            SriovEnable s => !w.Device(s.PhysFn).IsBound ? "PF not bound"
+                : !w.DriverRegistered[r.Driver] ? "not loaded"
+                : !w.InitcallsDone ? NoUserspace : null,
+            SriovEnable s => !w.InitcallsDone ? NoUserspace
+                : !w.Device(s.PhysFn).IsBound ? "PF not bound"
                 : AbsentVfs(w, s.PhysFn) < s.Count ? "not enough VFs left"
                 : null,
             Unbind u => m.Index.InstanceOfDevice[u.Device] is not null ? SuppressBindAttrs
+                : !w.InitcallsDone ? NoUserspace
                 : w.Device(u.Device).IsBound ? null : "not bound",
             Bind b => m.Index.InstanceOfDevice[b.Device] is not null ? SuppressBindAttrs
+                : !w.InitcallsDone ? NoUserspace
                 : !w.Device(b.Device).Present ? "not present"
                 : w.Device(b.Device).IsBound ? "already bound"
                 : !w.DriverRegistered[b.Driver] ? "driver not registered"
                 : !m.Drivers[b.Driver].Matches.Contains(b.Device) ? "driver does not match" : null,
-            HotAdd h => w.Device(h.Device).Present ? "already present"
+            HotAdd h => m.Devices[h.Device].Pci is null ? NotPci
+                : w.Device(h.Device).Present ? "already present"
                 : m.Devices[h.Device].Pci?.IsVf == true ? "a VF: use sriov-enable"
                 : m.Devices[h.Device].PresentAtBoot && !w.Device(h.Device).EverAdded ? "a boot device not yet added"
-                : !w.InitcallsDone ? "hotplug starts after boot"
+                : !w.InitcallsDone ? NoUserspace
                 : ParentMissing(w, h.Device),
-            HotRemove h => m.Index.InstanceOfDevice[h.Device] is not null ? "an IOMMU's own device: its masters would lose it under them"
+            HotRemove h => m.Devices[h.Device].Pci is null ? NotPci
+                : m.Index.InstanceOfDevice[h.Device] is not null ? "an IOMMU's own device: its masters would lose it under them"
+                : !w.InitcallsDone ? NoUserspace
                 : w.Device(h.Device).Present ? null : "not present",
             FailNextProbe f => w.Device(f.Device).PendingProbeErrno != 0 ? "a probe failure is already pending" : null,
             FailNextAttach f => w.Device(f.Device).PendingAttachFailure ? "an attach failure is already pending" : null,
@@ -53,6 +63,16 @@ public static partial class Kernel
             _ => null,
         };
     }
+
+    /// <summary>
+    /// Userspace (sysfs bind/unbind/sriov_numvfs, modprobe, rmmod) and hotplug exist only once
+    /// initcalls are done: kernel_init() runs the initcalls, late_initcall included, before it
+    /// starts init (v5.3 and v6.15 init/main.c); before that no event of theirs is enabled.
+    /// </summary>
+    private const string NoUserspace = "initcalls are not done: no userspace yet";
+
+    /// <summary>Physical hot-add and hot-remove are PCI hotplug (pciehp, pci_stop_and_remove_bus_device()).</summary>
+    private const string NotPci = "not a PCI device: only PCI functions are hot-plugged";
 
     /// <summary>IOMMU drivers (arm-smmu-v3, ipmmu-vmsa, virtio-iommu) set suppress_bind_attrs: no sysfs bind or unbind.</summary>
     private const string SuppressBindAttrs = "its IOMMU driver suppresses sysfs bind/unbind (suppress_bind_attrs)";

@@ -51,7 +51,7 @@ public static partial class Kernel
         if (w.Machine.Iommus[inst].Driver is int drv && w.Machine.Drivers[drv].ArmIommuAttach)
             return ArmIommuAttachDevice(w, dev, inst);
         if (w.Machine.Arch == Arch.X86 || w.Variants.Groups == GroupsVariant.PerInstance)
-            return IommuProbeDevice(WithFwspec(w, dev), dev, inst, w.Machine.Devices[dev].Bus.BusName()).World;
+            return IommuProbeDevice(WithFwspec(w, dev, ops: true), dev, inst, w.Machine.Devices[dev].Bus.BusName()).World;
         return w;
     }
 
@@ -61,7 +61,7 @@ public static partial class Kernel
     /// </summary>
     private static World ArmIommuAttachDevice(World w, int dev, int inst)
     {
-        (w, bool grouped) = IommuProbeDevice(WithFwspec(w, dev), dev, inst, Log.Prefix(w, dev));
+        (w, bool grouped) = IommuProbeDevice(WithFwspec(w, dev, ops: true), dev, inst, Log.Prefix(w, dev));
         if (!grouped)
             return w;
         var state = w.Instances[inst];
@@ -82,7 +82,7 @@ public static partial class Kernel
                 var d = w.Device(dev);
                 if (w.Machine.Devices[dev].Iommu != inst || d.IsGrouped || (d.IsBound && !d.HasFwspec))
                     continue;
-                (w, bool grouped) = IommuProbeDevice(WithFwspec(w, dev), dev, inst, bus.BusName());
+                (w, bool grouped) = IommuProbeDevice(WithFwspec(w, dev, ops: true), dev, inst, bus.BusName());
                 if (grouped && d.IsBound)
                     w = ReplayDmaOpsOnBoundDevice(w, dev);
             }
@@ -97,15 +97,24 @@ public static partial class Kernel
 
     /// <summary>
     /// `bus-replay` (the 2020 "super-hack"): every device on the buses (pci, amba, platform) without
-    /// a group is offered to the instance that just registered; one without a fwspec is refused
-    /// (-ENODEV). Nothing checks that the fwspec names this instance.
+    /// a group is offered to the instance that just registered, through its add_device callback.
+    /// As arm_smmu_add_device() (v5.3) does, the callback refuses (-ENODEV) a device whose fwspec
+    /// is missing, carries no ops or another driver's ops (`fwspec->ops != &arm_smmu_ops`), or
+    /// names another instance (arm_smmu_get_by_fwnode()).
     /// </summary>
     private static World IommuBusReplay(World w, int inst)
     {
         foreach (var bus in new[] { BusKind.Pci, BusKind.Amba, BusKind.Platform })
             foreach (int dev in w.BusList.Where(d => w.Machine.Devices[d].Bus == bus).ToList())
-                if (!w.Device(dev).IsGrouped && w.Device(dev).HasFwspec)
+                if (!w.Device(dev).IsGrouped && AddDeviceAccepts(w, dev, inst))
                     w = IommuProbeDevice(w, dev, inst, Log.Prefix(w, dev)).World;
         return w;
+    }
+
+    /// <summary>arm_smmu_add_device()'s checks: a fwspec with this driver's ops that names this instance.</summary>
+    private static bool AddDeviceAccepts(World w, int dev, int inst)
+    {
+        var d = w.Device(dev);
+        return d.HasFwspec && d.FwspecOps && w.Machine.Devices[dev].Iommu == inst;
     }
 }

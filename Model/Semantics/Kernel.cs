@@ -36,6 +36,7 @@ public static partial class Kernel
             RegisterDriver r => DriverRegister(w, r.Driver),
             LateInitcall => DeferredProbeInitcall(w),
             DeferredWork => DeferredProbeWorkFunc(w),
+            DeferredProbeTimeout => DeferredProbeTimeoutWorkFunc(w),
             Modprobe p => DriverRegister(w, p.Driver),
             Rmmod r => DeleteModule(w, r.Driver),
             SriovEnable s => SriovEnableVfs(w, s.PhysFn, s.Count),
@@ -79,5 +80,5 @@ public static partial class Kernel
     /// steps only at debug level.
     /// </summary>
     private static World Announce(World w, Event e, long clock) =>
-        Log.StartStep(w, clock, e is AddDevice or RegisterDriver or LateInitcall or DeferredWork ? LogLevel.Debug : LogLevel.Checker, e);
+        Log.StartStep(w, clock, e is AddDevice or RegisterDriver or LateInitcall or DeferredWork or DeferredProbeTimeout ? LogLevel.Debug : LogLevel.Checker, e);
 }

@@ -58,7 +58,9 @@ public static partial class Kernel
 
     /// <summary>
     /// The probe_failed tail of really_probe(): dev->driver = NULL, then the deferral goes to the
-    /// end of the pending list, -ENODEV/-ENXIO are quiet, anything else is a warning.
+    /// end of the pending list, -ENODEV/-ENXIO are quiet, anything else is a warning. A failure
+    /// does not take the device off the pending list (driver_deferred_probe_del() is called only
+    /// from driver_bound() and device_del(), drivers/base/dd.c v5.3).
     /// </summary>
     private static World ProbeFailed(World w, int dev, int drv, int ret, bool injected)
     {
@@ -74,11 +76,10 @@ public static partial class Kernel
         w = ret is Errno.ENODEV or Errno.ENXIO
             ? Log.Debug(w, w.Quiet ? "" : $"{drvName}: probe of {devName} rejects match {ret}")
             : Log.Line(w, LogLevel.Info, w.Quiet ? "" : $"{drvName}: probe of {devName} failed with error {ret}");
-        return w with
-        {
-            DeviceChange = (dev, w.Device(dev) with { Status = ProbeStatus.Failed, InjectedFailure = injected }),
-            DeferredPending = w.DeferredPending.Remove(dev),
-        };
+        // v5.3 (and v6.15): a non-defer error leaves the device where it is on the deferred pending
+        // list; only driver_bound() and device_del() call driver_deferred_probe_del(), so an earlier
+        // deferral is still retried by the next trigger.
+        return w.WithDevice(dev, w.Device(dev) with { Status = ProbeStatus.Failed, InjectedFailure = injected });
     }
 
     /// <summary>Mirrors driver_deferred_probe_add(): to the end of the pending list, once.</summary>
@@ -91,11 +92,13 @@ public static partial class Kernel
     }
 
     /// <summary>
-    /// Mirrors driver_bound(): the device leaves the deferred lists and, once deferred probing is
+    /// Mirrors driver_bound(): device_links_driver_bound() first (autoprobe consumers join the
+    /// pending list), then the device leaves the deferred lists and, once deferred probing is
     /// enabled, a trigger is queued. An IOMMU driver binding its instance's device registers it.
     /// </summary>
     private static World DriverBound(World w, int dev, int drv)
     {
+        w = DeviceLinksDriverBound(w, dev);
         var m = w.Machine;
         var bound = w.Device(dev) with { Status = ProbeStatus.Bound, Driver = drv, InjectedFailure = false, Detached = false };
         int? registers = m.Index.InstanceOfDevice[dev] is int inst && m.Iommus[inst].Driver == drv ? inst : null;
@@ -115,22 +118,5 @@ public static partial class Kernel
         if (registers is int r)
             w = IommuDeviceRegister(w, r);
         return trigger ? w : DriverDeferredProbeTrigger(w);
-    }
-
-    /// <summary>
-    /// device_links_check_suppliers(): the supplier DEV must wait for, if one is not bound. Links
-    /// exist with `groups=parent-link` (PCI device -> parent bridge) and `fw-devlink=on` (DT
-    /// platform/amba master -> its IOMMU's device).
-    /// </summary>
-    private static int? SupplierNotReady(World w, int dev)
-    {
-        var spec = w.Machine.Devices[dev];
-        if (w.Variants.Groups == GroupsVariant.ParentLink && spec.Pci?.ParentBridge is int parent
-            && !w.Device(parent).IsBound)
-            return parent;
-        if (w.Variants.FwDevlink is FwDevlinkVariant.On or FwDevlinkVariant.Strict && spec.Bus != BusKind.Pci && spec.Firmware == Firmware.Dt
-            && spec.Iommu is int inst && w.Machine.Iommus[inst].Device is int supplier && !w.Device(supplier).IsBound)
-            return supplier;
-        return null;
     }
 }

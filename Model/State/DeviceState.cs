@@ -6,6 +6,9 @@ public enum FallbackReason { None, ContextsExhausted, NoDomain }
 /// <summary>
 /// The changing state of one device (spec section 2). <see cref="Detached"/> marks a device that
 /// sysfs `unbind` or `rmmod` took from its driver: the kernel does not probe it again by itself.
+/// <see cref="FwspecOps"/>: the fwspec carries its IOMMU driver's ops (iommu_fwspec_init() with the
+/// ops of a registered instance); a DT fwspec left by a deferred of_iommu_xlate() has none. The
+/// fwspec always names the instance the device's own firmware names.
 /// </summary>
 public sealed record DeviceState(
     bool Present,
@@ -25,16 +28,20 @@ public sealed record DeviceState(
     int PendingProbeErrno,
     bool PendingAttachFailure,
     bool InjectedFailure,
-    bool Detached)
+    bool Detached,
+    bool FwspecOps = false)
 {
     public const int NoDriver = -1;
     public const int NoGroup = -1;
 
-    public static DeviceState Initial(DeviceSpec spec) => new(
+    public static DeviceState Initial(DeviceSpec spec) => Initial(spec, Arch.Arm64);
+
+    /// <summary>The state before device_add; on arm64/x86 dma_ops start NULL (<see cref="DmaOps.Null"/>).</summary>
+    public static DeviceState Initial(DeviceSpec spec, Arch arch) => new(
         Present: false, EverAdded: false, Status: ProbeStatus.Unprobed, Driver: NoDriver, Group: NoGroup,
-        HasFwspec: false, Ops: DmaOps.None, ArchSetOps: false, Coherent: spec.Coherent,
+        HasFwspec: false, Ops: DmaOps.Unset(arch), ArchSetOps: false, Coherent: spec.Coherent,
         CoherentMask: DmaMask.BitMask(spec.CoherentMaskBits), LiveConfigures: 0,
-        ConfiguredOps: DmaOps.None, OpsBeforeConfigure: DmaOps.None, Fallback: FallbackReason.None,
+        ConfiguredOps: DmaOps.Unset(arch), OpsBeforeConfigure: DmaOps.Unset(arch), Fallback: FallbackReason.None,
         PendingProbeErrno: 0, PendingAttachFailure: false, InjectedFailure: false, Detached: false);
 
     public bool IsBound => Status == ProbeStatus.Bound;

@@ -14,10 +14,22 @@ public readonly record struct DmaOps(DmaOpsKind Kind, int Owner, int Mapping, in
 
     public static DmaOps Direct(int owner) => new(DmaOpsKind.Direct, owner, -1, -1, 0);
 
+    /// <summary>
+    /// `dev->dma_ops == NULL` on arm64 and x86: the direct (dma-direct) ops, owned by nobody. There
+    /// "never configured", "torn down" and "direct" are one state (get_dma_ops() falls back to
+    /// dma_direct when dma_ops is NULL; arch_teardown_dma_ops() of v5.3 arm64 sets it NULL).
+    /// </summary>
+    public static readonly DmaOps Null = new(DmaOpsKind.Direct, NoOwner, -1, -1, 0);
+
+    /// <summary>The ops of a device nothing configured yet: NULL (direct) on arm64/x86, none on arm.</summary>
+    public static DmaOps Unset(Arch arch) => arch == Arch.Arm ? None : Null;
+
     public bool IsSet => Kind != DmaOpsKind.None;
 
     public string Describe(Machine m)
     {
+        if (this == Null)
+            return "direct ops (dma_ops NULL)";
         string owner = Owner switch
         {
             NoOwner => "nobody",

@@ -121,7 +121,14 @@ public sealed record Machine(
         Iommus = other.Iommus;
         HostBridges = other.HostBridges;
         Script = other.Script;
+        DeferredProbeTimeout = other.DeferredProbeTimeout;
     }
+
+    /// <summary>
+    /// 6.15: seconds after late_initcall until the deferred-probe timeout (`kernel.deferred-probe-timeout`,
+    /// driver_deferred_probe_timeout, default 10 with CONFIG_MODULES in drivers/base/dd.c).
+    /// </summary>
+    public int DeferredProbeTimeout { get; init; } = 10;
 
     /// <summary>Derived lookups (children, matching drivers, ...), computed once per machine.</summary>
     public MachineIndex Index => _index ??= new MachineIndex(this);

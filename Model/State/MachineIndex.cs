@@ -29,7 +29,7 @@ public sealed class MachineIndex
         {
             var initial = _initialDevices;
             if (initial.IsDefault)
-                _initialDevices = initial = [.. _machine.Devices.Select(DeviceState.Initial)];
+                _initialDevices = initial = [.. _machine.Devices.Select(d => DeviceState.Initial(d, _machine.Arch))];
             return initial;
         }
     }

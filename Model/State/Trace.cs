@@ -19,5 +19,5 @@ public sealed record GroupAddTrace(int Device, int Group, int Instance) : TraceE
 /// <summary>DEVICE fell back to direct ops; its coherent attribute before and after.</summary>
 public sealed record FallbackTrace(int Device, bool CoherentBefore, bool CoherentAfter, FallbackReason Reason) : TraceEntry;
 
-/// <summary>of_dma_configure computed SIZE from the mask (or dma-ranges) and narrowed the mask to MASK.</summary>
+/// <summary>of_dma_configure computed SIZE from the mask (or dma-ranges); MASK is the device's coherent mask after narrowing.</summary>
 public sealed record MaskTrace(int Device, ulong DmaAddr, ulong Size, ulong Mask) : TraceEntry;

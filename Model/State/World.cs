@@ -56,6 +56,15 @@ public sealed record World(
     /// </summary>
     public bool Quiet { get; init; }
 
+    /// <summary>
+    /// 6.15: the deferred-probe timeout has fired (deferred_probe_timeout_work_func() set
+    /// driver_deferred_probe_timeout to 0): waiting DT masters give up, fw_devlink links are relaxed.
+    /// </summary>
+    public bool ProbeTimeoutDone { get; init; }
+
+    /// <summary>The clock (µs) when late_initcall ran, -1 before: the deferred-probe timeout counts from it.</summary>
+    public long LateInitcallClock { get; init; } = -1;
+
     /// <summary>Quiescence (spec section 3): no deferred work is queued (the caller knows whether its script is done).</summary>
     public bool Quiescent => !WorkQueued;
 

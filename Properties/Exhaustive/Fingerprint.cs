@@ -99,7 +99,7 @@ public static class Fingerprint
         mappingLabel.Fill(-1);
         int groups = 0, mappings = 0;
 
-        e.Flags(w.DeferredProbeEnabled, w.InitcallsDone, w.WorkQueued);
+        e.Flags(w.DeferredProbeEnabled, w.InitcallsDone, w.WorkQueued, w.ProbeTimeoutDone);
         bool anyLive = !w.LiveMappings.IsEmpty;
         var initial = w.Machine.Index.InitialDevices;
         var devices = Scratch.Sized(ref scratch.Devices, initial.Length);
@@ -120,6 +120,7 @@ public static class Fingerprint
                 Flags = Pack(s.Present, s.EverAdded, s.HasFwspec, s.ArchSetOps, s.Coherent, s.PendingAttachFailure, s.InjectedFailure, s.Detached),
                 Status = (byte)s.Status,
                 Fallback = (byte)s.Fallback,
+                More = (byte)(s.FwspecOps ? 1 : 0),
                 Driver = s.Driver,
                 Group = Label(groupLabel, s.Group, ref groups),
                 CoherentMask = s.CoherentMask,
@@ -202,7 +203,7 @@ public static class Fingerprint
     [StructLayout(LayoutKind.Sequential, Pack = 1)]
     private struct DeviceRecord
     {
-        public byte Flags, Status, Fallback;
+        public byte Flags, Status, Fallback, More;
         public int Driver, Group;
         public ulong CoherentMask;
         public int LiveConfigures, PendingProbeErrno;

@@ -195,17 +195,23 @@ public static class Explorer
         var w = Kernel.Boot(m);
         var events = ImmutableArray.CreateBuilder<Event>();
         foreach (var t in Runner.ScriptEvents(m))
-            Take(t.Event);
-        while (w.WorkQueued)
-            Take(new DeferredWork());
+        {
+            if (Runner.TimeoutBefore(w, t) is { } timeout)
+                Take(timeout);
+            Take(t);
+        }
+        while (Runner.AfterScript(w) is { } next)
+            Take(next);
         return events.ToImmutable();
 
-        void Take(Event e)
+        // Stepped at the script's times so that the 6.15 timeout falls where it would; the
+        // ordering itself is replayed without them.
+        void Take(TimedEvent t)
         {
-            if (!Kernel.IsEnabled(w, e))
+            if (!Kernel.IsEnabled(w, t.Event))
                 return;
-            w = Kernel.Step(w, e);
-            events.Add(e);
+            w = Kernel.Step(w, t.Event, t.AtMicros);
+            events.Add(t.Event);
         }
     }
 

@@ -31,7 +31,8 @@ public static class Runner
         var done = ImmutableArray.CreateBuilder<TimedEvent>();
         var found = ImmutableArray.CreateBuilder<FoundViolation>();
         var seen = new HashSet<string>();
-        foreach (var e in events)
+        foreach (var next in events)
+        foreach (var e in TimeoutBefore(w, next) is { } timeout ? [timeout, next] : new[] { next })
         {
             var before = w;
             w = Kernel.Step(w, e.Event, e.AtMicros);
@@ -48,6 +49,21 @@ public static class Runner
         }
         return new RunResult(w, done.ToImmutable(), found.ToImmutable());
     }
+
+    /// <summary>
+    /// 6.15: the deferred-probe timeout fires at its time among a script's timed actions, so it
+    /// comes before NEXT when NEXT's `at:` is at or past it (never twice, never before itself).
+    /// </summary>
+    public static TimedEvent? TimeoutBefore(World w, TimedEvent next) =>
+        next.Event is not DeferredProbeTimeout && next.AtMicros is long at && Kernel.DeferredProbeTimeoutDue(w) is long due && at >= due
+            ? new TimedEvent(new DeferredProbeTimeout(), due)
+            : null;
+
+    /// <summary>What the script's end still has coming: queued deferred work, then (6.15) the timeout at its time.</summary>
+    public static TimedEvent? AfterScript(World w) =>
+        w.WorkQueued ? new TimedEvent(new DeferredWork(), null)
+        : Kernel.DeferredProbeTimeoutDue(w) is long due ? new TimedEvent(new DeferredProbeTimeout(), due)
+        : null;
 
     /// <summary>The scenario's script with `boot` expanded into its events, then deferred work until quiescence.</summary>
     public static IEnumerable<TimedEvent> ScriptEvents(Machine m)
@@ -75,10 +91,10 @@ public static class Runner
         var events = result.Events.ToList();
         var w = result.Final;
         var extra = new List<TimedEvent>();
-        while (w.WorkQueued && extra.Count < 1000)
+        while (AfterScript(w) is { } next && extra.Count < 1000)
         {
-            extra.Add(new TimedEvent(new DeferredWork(), null));
-            w = Kernel.Step(w, new DeferredWork());
+            extra.Add(next);
+            w = Kernel.Step(w, next.Event, next.AtMicros);
         }
         return extra.Count == 0 ? result : Run(m, events.Concat(extra), invariants, stopAtFirst: false);
     }

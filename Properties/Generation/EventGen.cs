@@ -119,6 +119,8 @@ public static class EventGen
             into.Add((EventKind.LateInitcall, new LateInitcall()));
         if (On(EventKind.DeferredWork))
             into.Add((EventKind.DeferredWork, new DeferredWork()));
+        if (w.Variants.Era == KernelEra.V6_15 && On(EventKind.DeferredProbeTimeout))
+            into.Add((EventKind.DeferredProbeTimeout, new DeferredProbeTimeout()));
     }
 
     /// <summary>A config's weights as an array by kind, made once per config and thread.</summary>

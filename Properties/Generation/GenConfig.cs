@@ -6,7 +6,7 @@ namespace Checker.Properties.Generation;
 public enum EventKind
 {
     Add, Register, LateInitcall, DeferredWork, Modprobe, Rmmod, Unbind, Bind, HotAdd, HotRemove,
-    SriovEnable, FailNextProbe, FailNextAttach, FailDomainAlloc,
+    SriovEnable, FailNextProbe, FailNextAttach, FailDomainAlloc, DeferredProbeTimeout,
 }
 
 /// <summary>
@@ -34,6 +34,7 @@ public sealed record GenConfig(ImmutableDictionary<EventKind, int> Weights, int 
             [EventKind.FailNextProbe] = 0,
             [EventKind.FailNextAttach] = 0,
             [EventKind.FailDomainAlloc] = 0,
+            [EventKind.DeferredProbeTimeout] = 5,
         }.ToImmutableDictionary(),
         ExtraSteps: 16);
 

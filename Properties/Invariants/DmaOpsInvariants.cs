@@ -13,12 +13,13 @@ public static class DmaOpsInvariants
         s =>
         {
             var w = s.After;
+            var findings = new List<Finding>();
             foreach (var t in w.Trace.OfType<DeconfigureTrace>())
                 if (t.MatchedConfigure && !SameOps(t.BeforeConfigure, t.After))
-                    return new Violation(nameof(TeardownRestoresDmaOps),
+                    findings.Add(new Finding(
                         $"teardown of {Name(w, t.Device)} left {t.After.Describe(w.Machine)}; before its dma_configure it had {t.BeforeConfigure.Describe(w.Machine)}",
-                        [Name(w, t.Device)]);
-            return null;
+                        [Name(w, t.Device)]));
+            return Violation.Of(nameof(TeardownRestoresDmaOps), findings);
         });
 
     /// <summary>A bound device never runs on ops whose mapping or IOMMU instance is gone, and runs on the ops it was configured with.</summary>
@@ -28,6 +29,7 @@ public static class DmaOpsInvariants
         s =>
         {
             var w = s.After;
+            var findings = new List<Finding>();
             foreach (int dev in w.BusList)
             {
                 var d = w.Devices[dev];
@@ -35,9 +37,9 @@ public static class DmaOpsInvariants
                     continue;
                 string? why = StaleReason(w, d);
                 if (why is not null)
-                    return new Violation(nameof(NoStaleDmaOps), $"{Name(w, dev)} is bound with {d.Ops.Describe(w.Machine)}: {why}", [Name(w, dev)]);
+                    findings.Add(new Finding($"{Name(w, dev)} is bound with {d.Ops.Describe(w.Machine)}: {why}", [Name(w, dev)]));
             }
-            return null;
+            return Violation.Of(nameof(NoStaleDmaOps), findings);
         });
 
     /// <summary>Successful dma_configure and dma_deconfigure alternate per device.</summary>
@@ -47,12 +49,13 @@ public static class DmaOpsInvariants
         s =>
         {
             var w = s.After;
+            var findings = new List<Finding>();
             for (int dev = 0; dev < w.Devices.Length; dev++)
                 if (w.Devices[dev].LiveConfigures > 1)
-                    return new Violation(nameof(DmaConfigureBalanced),
+                    findings.Add(new Finding(
                         $"{Name(w, dev)} has {w.Devices[dev].LiveConfigures} successful dma_configure calls without a dma_deconfigure between them",
-                        [Name(w, dev)]);
-            return null;
+                        [Name(w, dev)]));
+            return Violation.Of(nameof(DmaConfigureBalanced), findings);
         });
 
     /// <summary>"We'd probably want to fall-back to non-IOMMU DMA ops, but that in-turn could have consequences on things like dma-coherent."</summary>
@@ -62,30 +65,39 @@ public static class DmaOpsInvariants
         s =>
         {
             var w = s.After;
+            var findings = new List<Finding>();
             foreach (var t in w.Trace.OfType<FallbackTrace>())
                 if (t.CoherentBefore != t.CoherentAfter)
-                    return new Violation(nameof(FallbackKeepsCoherency),
+                    findings.Add(new Finding(
                         $"{Name(w, t.Device)} is dma-coherent but fell back ({Reason(t.Reason)}) to non-coherent direct ops",
-                        [Name(w, t.Device)]);
-            return null;
+                        [Name(w, t.Device)]));
+            return Violation.Of(nameof(FallbackKeepsCoherency), findings);
         });
 
-    /// <summary>The size of_dma_configure derives is never 0 (mask + 1 overflowing) and the mask covers it.</summary>
+    /// <summary>
+    /// The size of_dma_configure derives is never 0 (mask + 1 overflowing), and the coherent mask
+    /// after narrowing still reaches the first byte of the range (dma_addr &lt;= mask): a device
+    /// whose mask reaches none of its DMA range cannot allocate coherent memory it can address.
+    /// </summary>
     public static readonly Invariant CoherentMaskCoversRange = new(
         nameof(CoherentMaskCoversRange),
-        "the computed DMA size is never 0 and the narrowed mask covers the range",
+        "the computed DMA size is never 0 and the narrowed coherent mask still reaches the first byte of the range",
         s =>
         {
             var w = s.After;
+            var findings = new List<Finding>();
             foreach (var t in w.Trace.OfType<MaskTrace>())
             {
-                ulong last = unchecked(t.DmaAddr + t.Size - 1);
-                if (t.Size == 0 || t.Mask < last)
-                    return new Violation(nameof(CoherentMaskCoversRange),
-                        $"{Name(w, t.Device)}: of_dma_configure computed size 0x{t.Size:x} from dma_addr 0x{t.DmaAddr:x} and mask 0x{t.Mask:x}",
-                        [Name(w, t.Device)]);
+                if (t.Size == 0)
+                    findings.Add(new Finding(
+                        $"{Name(w, t.Device)}: of_dma_configure computed size 0x{t.Size:x} from dma_addr 0x{t.DmaAddr:x}; the coherent mask is now 0x{t.Mask:x}",
+                        [Name(w, t.Device)]));
+                else if (t.Mask < t.DmaAddr)
+                    findings.Add(new Finding(
+                        $"{Name(w, t.Device)}: the coherent mask 0x{t.Mask:x} after narrowing reaches none of its DMA range (dma_addr 0x{t.DmaAddr:x}, size 0x{t.Size:x})",
+                        [Name(w, t.Device)]));
             }
-            return null;
+            return Violation.Of(nameof(CoherentMaskCoversRange), findings);
         });
 
     /// <summary>A bound device that its registered IOMMU translates does not bypass it on direct ops.</summary>
@@ -95,16 +107,17 @@ public static class DmaOpsInvariants
         s =>
         {
             var w = s.After;
+            var findings = new List<Finding>();
             foreach (int dev in w.BusList)
             {
                 var d = w.Devices[dev];
                 if (d.IsBound && w.Machine.Devices[dev].Iommu is int inst && w.Instances[inst].Registered
                     && d.Fallback == FallbackReason.None && d.Ops.Kind is DmaOpsKind.Direct or DmaOpsKind.None)
-                    return new Violation(nameof(NoDmaBypass),
+                    findings.Add(new Finding(
                         $"{Name(w, dev)} is bound with {d.Ops.Describe(w.Machine)} while {w.Machine.Iommus[inst].Name}, which translates it, is registered",
-                        [Name(w, dev)]);
+                        [Name(w, dev)]));
             }
-            return null;
+            return Violation.Of(nameof(NoDmaBypass), findings);
         });
 
     internal static string? StaleReason(World w, DeviceState d)

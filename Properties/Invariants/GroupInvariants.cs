@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Checker.Model.State;
 using Checker.Model.Topology;
 
@@ -18,20 +17,26 @@ public static class GroupInvariants
         {
             var w = s.After;
             var partition = CanonicalPartition.For(w.Machine);
-            var firstOfComponent = new Dictionary<int, int>();
+            // Per component, the first device met in each distinct group: every two of them are a split.
+            var groupsOfComponent = new SortedDictionary<int, List<int>>();
             foreach (int dev in w.BusList)
             {
                 var d = w.Devices[dev];
                 int component = partition.ComponentOf[dev];
                 if (!d.IsGrouped || component < 0)
                     continue;
-                if (!firstOfComponent.TryGetValue(component, out int other))
-                    firstOfComponent[component] = dev;
-                else if (w.Devices[other].Group != d.Group)
-                    return Pair(nameof(NonAcsSiblingsShareGroup), s, other, dev,
-                        $"{Name(w, other)} (group {w.Devices[other].Group}) and {Name(w, dev)} (group {d.Group}) cannot be isolated from each other but are in different groups");
+                if (!groupsOfComponent.TryGetValue(component, out var firsts))
+                    groupsOfComponent[component] = firsts = [];
+                if (firsts.All(f => w.Devices[f].Group != d.Group))
+                    firsts.Add(dev);
             }
-            return null;
+            var findings = new List<Finding>();
+            foreach (var firsts in groupsOfComponent.Values)
+                for (int i = 0; i < firsts.Count; i++)
+                    for (int j = i + 1; j < firsts.Count; j++)
+                        findings.Add(Pair(w, firsts[i], firsts[j],
+                            $"{Name(w, firsts[i])} (group {w.Devices[firsts[i]].Group}) and {Name(w, firsts[j])} (group {w.Devices[firsts[j]].Group}) cannot be isolated from each other but are in different groups"));
+            return Violation.Of(nameof(NonAcsSiblingsShareGroup), findings);
         });
 
     /// <summary>"Devices that ACS isolates do not share a group": the partition separates them, so must the groups.</summary>
@@ -42,12 +47,14 @@ public static class GroupInvariants
         {
             var w = s.After;
             var partition = CanonicalPartition.For(w.Machine);
+            var findings = new List<Finding>();
             foreach (var group in w.Groups.Values)
-                for (int i = 1; i < group.Members.Length; i++)
-                    if (!partition.MustShare(group.Members[0], group.Members[i]))
-                        return Pair(nameof(IsolatedDevicesDoNotShareGroup), s, group.Members[0], group.Members[i],
-                            $"{Name(w, group.Members[0])} and {Name(w, group.Members[i])} are isolated from each other but share group {group.Id}");
-            return null;
+                for (int i = 0; i < group.Members.Length; i++)
+                    for (int j = i + 1; j < group.Members.Length; j++)
+                        if (!partition.MustShare(group.Members[i], group.Members[j]))
+                            findings.Add(Pair(w, group.Members[i], group.Members[j],
+                                $"{Name(w, group.Members[i])} and {Name(w, group.Members[j])} are isolated from each other but share group {group.Id}"));
+            return Violation.Of(nameof(IsolatedDevicesDoNotShareGroup), findings);
         });
 
     /// <summary>"A device is added to a group only by the IOMMU that translates it."</summary>
@@ -57,19 +64,20 @@ public static class GroupInvariants
         s =>
         {
             var w = s.After;
+            var findings = new List<Finding>();
             foreach (var t in w.Trace.OfType<GroupAddTrace>())
             {
                 int? own = w.Machine.Devices[t.Device].Iommu;
                 if (own != t.Instance)
-                    return new Violation(nameof(GroupedByOwnIommu),
+                    findings.Add(new Finding(
                         $"{Name(w, t.Device)} was added to group {t.Group} by {w.Machine.Iommus[t.Instance].Name}, but its firmware names {(own is int o ? w.Machine.Iommus[o].Name : "no IOMMU")}",
-                        [Name(w, t.Device)]);
-                if (!w.Instances[t.Instance].Registered)
-                    return new Violation(nameof(GroupedByOwnIommu),
+                        [Name(w, t.Device)]));
+                else if (!w.Instances[t.Instance].Registered)
+                    findings.Add(new Finding(
                         $"{Name(w, t.Device)} was added to group {t.Group} by {w.Machine.Iommus[t.Instance].Name}, which is not registered",
-                        [Name(w, t.Device)]);
+                        [Name(w, t.Device)]));
             }
-            return null;
+            return Violation.Of(nameof(GroupedByOwnIommu), findings);
         });
 
     /// <summary>Group bookkeeping: one group per device, member lists that match, no empty live group, unique ids.</summary>
@@ -79,33 +87,33 @@ public static class GroupInvariants
         s =>
         {
             var w = s.After;
+            var findings = new List<Finding>();
             var seen = new Dictionary<int, int>();
             foreach (var (id, group) in w.Groups)
             {
                 if (group.Id != id)
-                    return Bad($"group stored under id {id} says it is group {group.Id}");
+                    Bad($"group stored under id {id} says it is group {group.Id}");
                 if (group.Members.IsEmpty)
-                    return Bad($"group {id} is live but empty");
+                    Bad($"group {id} is live but empty");
                 foreach (int dev in group.Members)
                 {
                     if (seen.TryGetValue(dev, out int other))
-                        return Bad($"{Name(w, dev)} is a member of groups {other} and {id}", dev);
+                        Bad($"{Name(w, dev)} is a member of groups {other} and {id}", dev);
                     seen[dev] = id;
                     if (w.Devices[dev].Group != id || !w.Devices[dev].Present)
-                        return Bad($"group {id} lists {Name(w, dev)}, which says it is in group {w.Devices[dev].Group}", dev);
+                        Bad($"group {id} lists {Name(w, dev)}, which says it is in group {w.Devices[dev].Group}", dev);
                 }
             }
             for (int dev = 0; dev < w.Devices.Length; dev++)
                 if (w.Devices[dev].IsGrouped && !seen.ContainsKey(dev))
-                    return Bad($"{Name(w, dev)} says it is in group {w.Devices[dev].Group}, which does not list it", dev);
-            return null;
+                    Bad($"{Name(w, dev)} says it is in group {w.Devices[dev].Group}, which does not list it", dev);
+            return Violation.Of(nameof(GroupBookkeepingConsistent), findings);
 
-            Violation Bad(string message, params int[] devs) =>
-                new(nameof(GroupBookkeepingConsistent), message, [.. devs.Select(d => Name(w, d))]);
+            void Bad(string message, params int[] devs) =>
+                findings.Add(new Finding(message, [.. devs.Select(d => Name(w, d))]));
         });
 
-    private static Violation Pair(string property, StepView s, int a, int b, string message) =>
-        new(property, message, [Name(s.After, a), Name(s.After, b)]);
+    private static Finding Pair(World w, int a, int b, string message) => new(message, [Name(w, a), Name(w, b)]);
 
     internal static string Name(World w, int dev) => w.Machine.Devices[dev].Name;
 }

@@ -8,8 +8,12 @@ using Checker.Properties.Verdicts;
 
 namespace Checker.Properties.Matrix;
 
-/// <summary>One row of the matrix: a label (`groups=per-instance`) and the variants it runs with.</summary>
-public sealed record MatrixRow(string Label, Variants Variants);
+/// <summary>One row of the matrix: a label (`groups=per-instance`) and the variants it runs with (the era among them).</summary>
+public sealed record MatrixRow(string Label, Variants Variants)
+{
+    /// <summary>The kernel era whose rules the row ran (`5.3`, `6.15`).</summary>
+    public string Kernel => Variants.Era.Version();
+}
 
 /// <summary>
 /// One cell: one invariant explored on one row's variants. <see cref="Shrunk"/> is the shrunk
@@ -24,9 +28,15 @@ public sealed record MatrixCell(MatrixRow Row, Invariant Invariant, CheckOutcome
         RunVerdicts.OfCheck(VariantMatrix.CellOptions(Invariant, options), Outcome)[0].Verdict;
 }
 
-/// <summary>What `matrix` is asked to do.</summary>
-public sealed record MatrixOptions(ImmutableArray<Invariant> Invariants, ulong Seed, int MaxTests, bool AllVariants)
+/// <summary>What `matrix` is asked to do; GEN is the generation of every cell (check's default unless `--faults`).</summary>
+public sealed record MatrixOptions(ImmutableArray<Invariant> Invariants, ulong Seed, int MaxTests, bool AllVariants, GenConfig? Gen = null)
 {
+    /// <summary>The generation every cell uses.</summary>
+    public GenConfig Generation => Gen ?? VariantMatrix.Generation;
+
+    /// <summary>Whether the cells also generate fault injections (`--faults`).</summary>
+    public bool Faults => Gen is { } g && g.Weights[EventKind.FailNextProbe] > 0;
+
     /// <summary>Smaller than check's 10,000: the matrix runs rows x columns explorations (docs/PERFORMANCE.md).</summary>
     public const int DefaultMaxTests = 1000;
 
@@ -109,7 +119,7 @@ public static class VariantMatrix
 
     /// <summary>What one cell asks of <see cref="Explorer.Check"/>.</summary>
     public static CheckOptions CellOptions(Invariant invariant, MatrixOptions options) =>
-        new([invariant], options.Seed, options.MaxTests, null, Generation) { Cancel = options.Cancel };
+        new([invariant], options.Seed, options.MaxTests, null, options.Generation) { Cancel = options.Cancel };
 
     private static Variants With(Variants v, string key, string value) =>
         Variants.TryWith(v, key, value).Result ?? throw new InvalidOperationException($"{key}={value} is not a variant");

@@ -110,8 +110,11 @@ public static class PciQuirks
             // is requested (an IOMMU is on); the model assumes the LPC's RCBA was readable.
             "pci_quirk_intel_pch_acs" or "pci_quirk_cavium_acs" => type == PcieType.RootPort && listed() ? isolates : none,
             // dev->acs_cap must exist; the flags are read from the dword control register that
-            // pci_quirk_enable_intel_spt_pch_acs() set, so an ACS capability means isolation.
-            "pci_quirk_intel_spt_pch_acs" => type == PcieType.RootPort && listed() && pci.Ids?.AcsCapability == true ? isolates : none,
+            // pci_quirk_enable_intel_spt_pch_acs() set, so an ACS capability means isolation. A
+            // dump without capability lists does not say: the capability is assumed, as the quirk
+            // exists because these ports implement it ("Sunrise Point PCH root ports implement
+            // ACS, but ..."), and Undecided() lists the assumption.
+            "pci_quirk_intel_spt_pch_acs" => type == PcieType.RootPort && listed() && pci.Ids?.AcsCapability != false ? isolates : none,
             "pci_quirk_zhaoxin_pcie_ports_acs" => type is not (PcieType.RootPort or PcieType.DownstreamPort) ? none
                 : listed() ? isolates : AcsQuirkDecision.DoesNotIsolate,
             "pci_quirk_wangxun_nic_acs" => listed() ? isolates : AcsQuirkDecision.DoesNotIsolate,

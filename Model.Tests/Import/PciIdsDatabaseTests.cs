@@ -1,0 +1,78 @@
+using Checker.Model.Import;
+using Checker.Model.Topology.Quirks;
+
+namespace Checker.Model.Tests.Import;
+
+/// <summary>
+/// lspci without -nn prints names only; pci.ids maps them back to the IDs the kernel's quirk
+/// tables match on, and without it every quirk that needed the IDs is listed as undecided.
+/// </summary>
+public class PciIdsDatabaseTests
+{
+    /// <summary>A few entries in pci.ids' own format (tabs, two spaces before the name, subsystem lines, a class section).</summary>
+    private const string Ids = "# pci.ids excerpt\n"
+        + "8086  Intel Corporation\n"
+        + "\t1901  6th-10th Gen Core Processor PCIe Controller (x16)\n"
+        + "\ta110  100 Series/C230 Series Chipset Family PCI Express Root Port #1\n"
+        + "\t\t1849 a110  100 Series/C230 Series Chipset Family PCI Express Root Port\n"
+        + "\ta114  100 Series/C230 Series Chipset Family PCI Express Root Port #5\n"
+        + "10de  NVIDIA Corporation\n"
+        + "\t1401  GM206 [GeForce GTX 960]\n"
+        + "C 06  Bridge\n"
+        + "\t04  PCI bridge\n"
+        + "\t\t00  Normal decode\n"
+        + "C 03  Display controller\n"
+        + "\t00  VGA compatible controller\n";
+
+    private const string Listing = """
+        00:1c.0 PCI bridge: Intel Corporation 100 Series/C230 Series Chipset Family PCI Express Root Port #1 (rev f1)
+        00:1c.4 PCI bridge: Intel Corporation 100 Series/C230 Series Chipset Family PCI Express Root Port #5 (rev f1)
+        02:00.0 VGA compatible controller: NVIDIA Corporation GM206 [GeForce GTX 960] (rev a1)
+        03:00.0 Ethernet controller: Intel Corporation I211 Gigabit Network Connection (rev 03)
+        """;
+
+    [Fact]
+    public void Names_map_back_to_ids_and_classes()
+    {
+        var db = PciIdsDatabase.Parse(Ids);
+        Assert.Equal(2, db.VendorCount);
+        Assert.Equal((0x8086, 0xa114), db.Lookup("Intel Corporation 100 Series/C230 Series Chipset Family PCI Express Root Port #5 (rev f1)"));
+        Assert.Equal((0x10de, 0x1401), db.Lookup("NVIDIA Corporation GM206 [GeForce GTX 960] (rev a1)"));
+        Assert.Null(db.Lookup("Intel Corporation I211 Gigabit Network Connection (rev 03)"));
+        Assert.Equal(0x060400, db.ClassOf("PCI bridge"));
+        Assert.Equal(0x030000, db.ClassOf("VGA compatible controller"));
+    }
+
+    private static ImportResult Import(PciIdsDatabase? names)
+    {
+        var dump = LspciDump.Read([("lspci.txt", Listing)]);
+        return MachineImporter.Import(ImportInputs.FromLspci("t", dump, null, null, null) with { Names = names });
+    }
+
+    [Fact]
+    public void With_pci_ids_the_sunrise_point_quirk_isolates_the_ports()
+    {
+        var result = Import(PciIdsDatabase.Parse(Ids));
+        var m = result.Machine;
+        var port = m.DeviceIndex("0000:00:1c.4");
+        Assert.Equal(0xa114, m.Devices[port].Pci!.Ids!.Device);
+        Assert.Equal(AcsQuirkDecision.Isolates, PciQuirks.Acs(m, port, m.Variants.Era).Decision);
+        Assert.Contains(result.Guesses, g => g.Subject == "device 0000:00:1c.4" && g.Text.Contains("taken from pci.ids", StringComparison.Ordinal));
+        // The port's capability is not in a listing without -v: the assumption is a guess too.
+        Assert.Contains(result.Guesses, g => g.Subject == "device 0000:00:1c.4" && g.Text.Contains("assumed present", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Without_pci_ids_the_quirks_that_needed_the_ids_are_listed_as_undecided()
+    {
+        var result = Import(null);
+        var m = result.Machine;
+        var port = m.DeviceIndex("0000:00:1c.4");
+        Assert.Null(m.Devices[port].Pci!.Ids?.Device);
+        Assert.Equal(AcsQuirkDecision.NoQuirk, PciQuirks.Acs(m, port, m.Variants.Era).Decision);
+        var guess = Assert.Single(result.Guesses, g => g.Subject == "device 0000:00:1c.4" && g.Text.StartsWith("kernel quirks", StringComparison.Ordinal));
+        Assert.Contains("could not be decided", guess.Text);
+        Assert.Contains("pci_quirk_intel_pch_acs", guess.Text);
+        Assert.Contains("pci_quirk_intel_spt_pch_acs", guess.Text);
+    }
+}
