@@ -57,31 +57,37 @@ public class MinimalShrinkTests
     }
 
     [Fact]
-    public void The_reordering_passes_take_a_d05_seed_from_the_seven_events_deletion_stops_at_to_six()
+    public void The_reordering_passes_take_the_d05_seeds_deletion_leaves_above_six_events_to_six()
     {
         var m = ScenarioFiles.Load("hisilicon-d05-builtin");
         var inv = GroupInvariants.NonAcsSiblingsShareGroup;
-        var found = Check(m, inv, 6).Found!;
         bool Fails(Candidate c) => Counterexample.Fails(c.Machine, c.Events, inv);
-        // Deletion and machine pruning alone (the greedy pass) stop at a 1-minimal 7-event ordering...
-        var greedy = found.AsCandidate;
-        for (bool improved = true; improved;)
+        int stuck = 0;
+        for (ulong seed = 1; seed <= 12; seed++)
         {
-            improved = false;
-            foreach (var c in Minimizer.Shrinks(greedy, EventGen.ProbeErrnos))
-                if (c.Size.CompareTo(greedy.Size) <= 0 && !(c.Events == greedy.Events && c.Machine == greedy.Machine) && Fails(c))
-                {
-                    greedy = c;
-                    improved = true;
-                    break;
-                }
+            var found = Check(m, inv, seed).Found!;
+            // Deletion and machine pruning alone (the greedy pass) stop at a 1-minimal ordering...
+            var greedy = found.AsCandidate;
+            for (bool improved = true; improved;)
+            {
+                improved = false;
+                foreach (var c in Minimizer.Shrinks(greedy, EventGen.ProbeErrnos))
+                    if (c.Size.CompareTo(greedy.Size) <= 0 && !(c.Events == greedy.Events && c.Machine == greedy.Machine) && Fails(c))
+                    {
+                        greedy = c;
+                        improved = true;
+                        break;
+                    }
+            }
+            if (greedy.Events.Length == 6)
+                continue;
+            stuck++;
+            // ...from which a swap, a move or a replacement followed by a deletion reaches six, which
+            // BFS proves shortest on the D05 (Bfs_on_the_d05_finds_the_six_event_counterexample_of_check).
+            var reordered = Minimizer.Minimize(greedy, Fails, EventGen.ProbeErrnos, (c, i) => Counterexample.EnabledBefore(c, i, GenConfig.Default)).Result;
+            Assert.Equal(6, reordered.Events.Length);
         }
-        Assert.Equal(7, greedy.Events.Length);
-        // ...from which a swap, a move or a replacement followed by a deletion reaches six,
-        // which BFS proves shortest on the D05 (Bfs_on_the_d05_finds_the_six_event_counterexample_of_check).
-        var reordered = Minimizer.Minimize(greedy, Fails, EventGen.ProbeErrnos, (c, i) => Counterexample.EnabledBefore(c, i, GenConfig.Default)).Result;
-        Assert.Equal(6, reordered.Events.Length);
-        Assert.Equal(6, found.Shrink(inv).Shrunk.Events.Length);
+        Assert.True(stuck > 0, "deletion alone reached six on every seed: the test shows nothing");
     }
 
     [Theory]
