@@ -18,7 +18,8 @@ public static class BootCommand
         var command = new Command("boot",
             "Run the scenario's script and print the boot log in dmesg form, then the final IOMMU groups and each device's outcome "
             + "(driver, dma_ops, how often its probe was deferred). "
-            + "Any invariant broken on the way is reported after the log and makes the exit code 1.\n" + Cli.ExitCodesHelp)
+            + "Any invariant broken on the way is reported after the log and makes the exit code 1.\n"
+            + "Example: checker boot scenarios/probe-deferral-basic.yaml --verbose\n" + Cli.ExitCodesHelp)
         {
             scenario, kernel, variant, json, verbose,
         };

@@ -20,13 +20,13 @@ public static class CheckCommand
         var property = CommonOptions.Property();
         var variant = CommonOptions.Variant();
         var kernel = CommonOptions.Kernel();
-        var seed = CommonOptions.Seed("Seed of the orderings (default 1); the same seed gives the same output", DefaultSeed);
-        var maxTests = CommonOptions.WholeNumber("--max-tests", $"Orderings to try (default {CheckOptions.DefaultMaxTests}); ordering 0 is the scenario's own script", 1, 100_000_000, CheckOptions.DefaultMaxTests);
+        var seed = CommonOptions.Seed("Seed of the orderings; the same seed gives the same output", DefaultSeed);
+        var maxTests = CommonOptions.WholeNumber("--max-tests", "Orderings to try; ordering 0 is the scenario's own script", 1, 100_000_000, CheckOptions.DefaultMaxTests);
         var budget = CommonOptions.TimeBudget("Stop after this many seconds even if fewer orderings were tried (the count then depends on speed)");
         var json = new Option<string?>("--json") { Description = "Write the result as JSON to FILE, or to stdout with '-'" };
         var junit = new Option<string?>("--junit") { Description = "Write a JUnit XML report (one test case per property) to FILE" };
         var all = new Option<bool>("--all") { Description = "Go on after the first broken property and report every property (each its own counterexample)" };
-        var faults = new Option<bool>("--faults") { Description = "Also generate fault injections (fail-next-probe with -EPROBE_DEFER/-ENODEV/-ENOMEM, fail-next-attach, fail-domain-alloc); off by default" };
+        var faults = new Option<bool>("--faults") { Description = "Also generate fault injections (fail-next-probe with -EPROBE_DEFER/-ENODEV/-ENOMEM, fail-next-attach, fail-domain-alloc)" };
         var noScript = new Option<bool>("--no-script") { Description = "Draw every ordering at random, the first too: the scenario's script is not tried as ordering 0" };
         var weight = new Option<string[]>("--weight")
         {
@@ -37,7 +37,8 @@ public static class CheckCommand
             "Explore event orderings of the scenario's machine (device adds, driver registration in any order, "
             + "modules, deferred work, hotplug, SR-IOV, and with --faults fault injections), checking the invariants after every step. "
             + "On a violation, shrink it to a 1-minimal event sequence and machine and print it as a boot log with the "
-            + "command that replays it.\n" + Cli.ExitCodesHelp)
+            + "command that replays it.\n"
+            + "Example: checker check scenarios/hisilicon-d05-builtin.yaml --property NonAcsSiblingsShareGroup --seed 1\n" + Cli.ExitCodesHelp)
         {
             scenario, kernel, property, variant, seed, maxTests, budget, json, junit, all, faults, weight, noScript,
         };
@@ -57,6 +58,8 @@ public static class CheckCommand
             var options = new CheckOptions(invariants, parse.GetValue(seed), max, seconds, gen, parse.GetValue(noScript)) { All = parse.GetValue(all), Cancel = interrupt.Token };
             var outcome = RunWithProgress(machine, options, stderr);
             var result = CheckResult.From(path, ScenarioDocuments.Of(path, text), machine, options, outcome, ReplayCommand(path, machine.Variants, parse));
+            if (result.Reports.IsEmpty && Properties.Verdicts.Vacuity.Warning(machine, invariants) is { } warning)
+                stderr.WriteLine(warning);
             var jsonPath = parse.GetValue(json);
             var document = jsonPath is null ? null : DocumentJson.Write(result.ToDocument().RelativeTo(jsonPath));
             outputs.Set(jsonOut, document!);

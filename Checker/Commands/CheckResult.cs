@@ -22,7 +22,7 @@ public sealed record CheckResult(
             return new CounterexampleReport(path, source, machine.Variants, options.Seed, start.Ordering, start.Counterexample.Events.Length, shrunk, replay,
                 new CheckStats(outcome.Tests, outcome.Steps, stats.Tried, outcome.Milliseconds + clock.ElapsedMilliseconds));
         }).ToImmutableArray();
-        return new CheckResult(path, source, machine.Variants, options, outcome, reports, RunVerdicts.OfCheck(options, outcome), replay);
+        return new CheckResult(path, source, machine.Variants, options, outcome, reports, RunVerdicts.OfCheck(options, outcome, machine), replay);
     }
 
     /// <summary>The first counterexample, if any.</summary>
@@ -66,5 +66,7 @@ public sealed record CheckResult(
         [.. Verdicts.Select(v => new PropertyVerdictDocument(v.Property, v.Verdict.Kind, v.Verdict.Reason))],
         [.. Reports.Select(r => r.ToDocument())],
         Replay,
-        new CheckStatsDocument(Outcome.Tests, Outcome.Steps, Outcome.Milliseconds));
+        new CheckStatsDocument(Outcome.Tests, Outcome.Steps, Outcome.Milliseconds),
+        Verdict.Kind == VerdictKind.Vacuous,
+        Verdict.Kind == VerdictKind.Vacuous ? Verdicts[0].Verdict.Reason : null);
 }

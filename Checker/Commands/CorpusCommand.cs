@@ -10,7 +10,7 @@ public static class CorpusCommand
     public static Command Create(TextWriter stdout, TextWriter? stderr = null)
     {
         stderr ??= TextWriter.Null;
-        var command = new Command("corpus", "Work with a corpus directory written by `explore --corpus`.\n" + Cli.ExitCodesHelp);
+        var command = new Command("corpus", "Work with a corpus directory written by `explore --corpus`.\nExample: checker corpus replay corpus/\n" + Cli.ExitCodesHelp);
         command.Subcommands.Add(Replay(stdout, stderr));
         command.Subcommands.Add(Merge(stdout, stderr));
         return command;
@@ -20,10 +20,12 @@ public static class CorpusCommand
     {
         var dir = new Argument<string>("dir") { Description = "Corpus directory" };
         var command = new Command("replay",
-            "Replay every entry under its recorded variants; print a table; exit 1 if any still fails, 0 if all are fixed.") { dir };
+            "Replay every entry under its recorded variants; print a table; exit 1 if any still fails, 0 if all are fixed.\n"
+            + "Example: checker corpus replay corpus/") { dir };
         command.SetAction(parse =>
         {
-            var table = new Table().AddColumns("entry", "property", "events", "result");
+            var table = Tables.Create("entry", "property", "events", "result");
+            table.Columns[2].RightAligned();
             int failing = 0;
             var corpusDir = parse.GetValue(dir)!;
             var entries = Corpus.Entries(corpusDir);
@@ -33,12 +35,11 @@ public static class CorpusCommand
                 var saved = SavedCounterexample.Load(file);
                 bool fails = saved.Replay() is not null;
                 failing += fails ? 1 : 0;
-                table.AddRow(Markup.Escape(Path.GetFileName(file)), saved.Document.Property, saved.Document.Events.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    fails ? "still fails" : "fixed");
+                table.AddRow(Tables.Cell(Path.GetFileName(file)), Tables.Cell(saved.Document.Property),
+                    Tables.Cell(saved.Document.Events.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                    fails ? Tables.Cell("still fails", Tone.Bad) : Tables.Cell("fixed", Tone.Good));
             }
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
-            console.Profile.Width = 120;
-            console.Write(table);
+            stdout.Write(Tables.Render(table, Tables.Colour(stdout)));
             stdout.WriteLine($"checker: {(failing > 0 ? "counterexample" : "passed")}: {table.Rows.Count} entries, {failing} still failing");
             return (int)(failing > 0 ? ExitCode.Counterexample : ExitCode.Ok);
         });
@@ -51,7 +52,7 @@ public static class CorpusCommand
         var output = new Option<string?>("-o", "--output") { Description = "Merge into this directory (default: the first DIR)" };
         var command = new Command("merge",
             "Merge corpus directories: every entry missing from the target is copied into it; entries with the same name "
-            + "are the same shrunk counterexample, so one is kept.") { dirs, output };
+            + "are the same shrunk counterexample, so one is kept.\nExample: checker corpus merge shard-1/ shard-2/ -o corpus/") { dirs, output };
         command.SetAction(parse =>
         {
             var sources = parse.GetValue(dirs)!;

@@ -21,8 +21,8 @@ public static class ExploreCommand
         var property = CommonOptions.Property();
         var variant = CommonOptions.Variant();
         var kernel = CommonOptions.Kernel();
-        var strategy = new Option<string>("--strategy") { Description = "bfs (default: shortest counterexamples), dfs, or random walks", DefaultValueFactory = _ => "bfs" };
-        var depth = CommonOptions.WholeNumber("--depth", $"Longest event sequence explored (default {ExploreOptions.DefaultMaxDepth})", 1, 10_000, ExploreOptions.DefaultMaxDepth);
+        var strategy = new Option<string>("--strategy") { Description = "bfs (shortest counterexamples), dfs, or random walks", DefaultValueFactory = _ => "bfs" };
+        var depth = CommonOptions.WholeNumber("--depth", "Longest event sequence explored", 1, 10_000, ExploreOptions.DefaultMaxDepth);
         var budget = CommonOptions.TimeBudget("Stop after this many seconds (the counts then depend on speed)");
         var shard = new Option<string?>("--shard") { Description = "I/N: bfs explores only the subtrees below share I of a shared prefix's frontier; dfs and random need --swarm (docs/explore.md)" };
         var swarm = new Option<bool>("--swarm") { Description = "With --shard and dfs or random: each shard explores the whole space with its own seed and event order (bug hunting)" };
@@ -30,13 +30,14 @@ public static class ExploreCommand
         var json = new Option<string?>("--json") { Description = "Write the result as JSON to FILE, or to stdout with '-'" };
         var summary = new Option<string?>("--summary") { Description = "Append a GitHub Actions job summary (markdown) to FILE, e.g. --summary \"$GITHUB_STEP_SUMMARY\"" };
         var junit = new Option<string?>("--junit") { Description = "Write a JUnit XML report (one test case per property) to FILE" };
-        var faults = new Option<bool>("--faults") { Description = "Also explore fault injections (off by default, as in check)" };
-        var por = new Option<bool>("--por") { Description = "Partial-order reduction (bfs only; off by default): try each run of fault injections in one order (docs/explore.md)" };
-        var seed = CommonOptions.Seed("Seed of the random walks (default 1)", 1);
+        var faults = new Option<bool>("--faults") { Description = "Also explore fault injections, as check --faults generates them" };
+        var por = new Option<bool>("--por") { Description = "Partial-order reduction (bfs only): try each run of fault injections in one order (docs/explore.md)" };
+        var seed = CommonOptions.Seed("Seed of the random walks", 1);
         var command = new Command("explore",
             "Explore the scenario's machine exhaustively: every enabled event at every state, states told apart by a "
             + "64-bit fingerprint of their canonical encoding. bfs finds the shortest counterexample of each property. "
-            + "Every counterexample is shrunk and printed like check's.\n" + Cli.ExitCodesHelp)
+            + "Every counterexample is shrunk and printed like check's.\n"
+            + "Example: checker explore scenarios/coherent-mask-overflow.yaml --depth 12 --junit explore.xml\n" + Cli.ExitCodesHelp)
         {
             scenario, kernel, property, variant, strategy, depth, budget, shard, corpus, json, junit, summary, faults, seed, por, swarm,
         };
@@ -88,7 +89,9 @@ public static class ExploreCommand
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var outcome = RunWithProgress(machine, options, stderr);
             var ordered = outcome.Found.Select(f => reports[f.Violation.Property]).ToImmutableArray();
-            var result = new ExploreReport(path, source, machine.Variants, options, outcome, ordered, clock.ElapsedMilliseconds - outcome.Milliseconds);
+            if (ordered.IsEmpty && Properties.Verdicts.Vacuity.Warning(machine, invariants) is { } warning)
+                stderr.WriteLine(warning);
+            var result = new ExploreReport(path, source, machine.Variants, options, outcome, ordered, clock.ElapsedMilliseconds - outcome.Milliseconds) { Machine = machine };
             var jsonPath = parse.GetValue(json);
             var document = jsonPath is null ? null : DocumentJson.Write(result.ToDocument().RelativeTo(jsonPath));
             outputs.Set(jsonOut, document!);

@@ -16,11 +16,12 @@ public static class GraphCommand
         var variant = CommonOptions.Variant();
         var atStep = CommonOptions.OptionalWholeNumber("--at-step", "Draw the state after the first N events of the script (boot expanded); default: the end", 0, int.MaxValue);
         var counterexample = new Option<string?>("--counterexample") { Description = "A `check --json` file: draw its pruned machine after its events" };
-        var format = new Option<string>("--format") { Description = "dot (default) or svg (needs Graphviz's dot)", DefaultValueFactory = _ => "dot" };
+        var format = new Option<string>("--format") { Description = "dot or svg (needs Graphviz's dot)", DefaultValueFactory = _ => "dot" };
         var output = new Option<string>("--output", "-o") { Description = "File to write (atomically)", Required = true };
         var command = new Command("graph",
             "Draw the PCI tree and platform devices, a box per IOMMU group, ACS on bridges, and the canonical partition "
-            + "where it disagrees with the groups.\n" + Cli.ExitCodesHelp)
+            + "where it disagrees with the groups.\n"
+            + "Example: checker graph scenarios/hisilicon-d05-builtin.yaml -o d05.dot\n" + Cli.ExitCodesHelp)
         {
             scenario, variant, atStep, counterexample, format, output,
         };

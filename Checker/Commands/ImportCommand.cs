@@ -24,7 +24,8 @@ public static class ImportCommand
         var output = new Option<string>("--output", "-o") { Description = "Scenario file to write (atomically)", Required = true };
         var command = new Command("import",
             "Build a scenario from dumps of a real machine. Lines that cannot be understood are errors (exit 2, file:line); "
-            + "guesses are written as YAML comments and listed on stderr.\n" + Cli.ExitCodesHelp)
+            + "guesses are written as YAML comments and listed on stderr. scripts/collect-machine.sh gathers the dumps.\n"
+            + "Example: checker import --lspci lspci-tree.txt --lspci lspci-verbose.txt --dmesg dmesg.txt -o my-machine.yaml\n" + Cli.ExitCodesHelp)
         {
             lspci, dmesg, groups, firmware, arch, kernel, baseScenario, output,
         };

@@ -13,19 +13,20 @@ public static class MatrixCommand
     {
         var scenario = CommonOptions.Scenario();
         var property = CommonOptions.Property();
-        var seed = CommonOptions.Seed("Seed of every cell's orderings (default 1); the same seed gives the same output", CheckCommand.DefaultSeed);
-        var maxTests = CommonOptions.WholeNumber("--max-tests", $"Orderings per cell (default {MatrixOptions.DefaultMaxTests}); ordering 0 is the scenario's own script", 1, 100_000_000, MatrixOptions.DefaultMaxTests);
+        var seed = CommonOptions.Seed("Seed of every cell's orderings; the same seed gives the same output", CheckCommand.DefaultSeed);
+        var maxTests = CommonOptions.WholeNumber("--max-tests", "Orderings per cell; ordering 0 is the scenario's own script", 1, 100_000_000, MatrixOptions.DefaultMaxTests);
         var json = new Option<string?>("--json") { Description = "Write the matrix as JSON, each failing cell with its full counterexample, to FILE, or to stdout with '-'" };
         var summary = new Option<string?>("--summary") { Description = "Append a GitHub Actions job summary (markdown) to FILE, e.g. --summary \"$GITHUB_STEP_SUMMARY\"" };
         var junit = new Option<string?>("--junit") { Description = "Write a JUnit XML report (one suite per row, one test case per cell) to FILE" };
         var all = new Option<bool>("--all-variants") { Description = "Rows are every combination of every variant value, instead of one key at a time over the keys that matter" };
         var kernel = CommonOptions.Kernel();
-        var faults = new Option<bool>("--faults") { Description = "Also generate fault injections in every cell, as check --faults does; off by default" };
+        var faults = new Option<bool>("--faults") { Description = "Also generate fault injections in every cell, as check --faults does" };
         var command = new Command("matrix",
             "Run `check` once per invariant and per variant row, in parallel, and print a table: rows are variants "
             + "(by default each value of each key that matters to the scenario, one key at a time, the others as the "
             + "scenario sets them), columns are invariants, each cell 'pass' or the shrunk counterexample's size in events "
-            + "with a footnote giving its cause. IOMMU devices are never unbound or hot-removed in the orderings (docs/matrix.md).\n"
+            + "with a footnote giving its cause and replay command. IOMMU devices are never unbound or hot-removed in the orderings (docs/matrix.md).\n"
+            + "Example: checker matrix scenarios/hisilicon-d05-builtin.yaml --max-tests 200 --summary \"$GITHUB_STEP_SUMMARY\"\n"
             + Cli.ExitCodesHelp)
         {
             scenario, property, seed, maxTests, json, junit, summary, all, kernel, faults,
@@ -45,12 +46,14 @@ public static class MatrixCommand
                 parse.GetValue(faults) ? Properties.Generation.GenConfig.Default.WithFaults() : null) { Cancel = interrupt.Token };
             var result = VariantMatrix.Run(machine, options, Progress(machine, options, stderr));
             var report = new MatrixReport(path, ScenarioDocuments.Of(path, text), options, result);
+            if (Properties.Verdicts.Vacuity.Warning(machine, invariants) is { } warning)
+                stderr.WriteLine(warning);
             var jsonPath = parse.GetValue(json);
             var document = jsonPath is null ? null : DocumentJson.Write(report.ToDocument().RelativeTo(jsonPath));
             outputs.Set(jsonOut, document!);
             outputs.Set(junitOut, report.Junit());
             outputs.Set(summaryOut, JobSummary.Matrix(report));
-            outputs.Stdout(jsonPath == "-" ? document! : report.Text());
+            outputs.Stdout(jsonPath == "-" ? document! : report.Text(Tables.Colour(stdout)));
             outputs.Commit(stdout);
             return report.ExitCode;
         });

@@ -2,7 +2,9 @@ using System.Collections.Immutable;
 using System.CommandLine;
 using Checker.Model.Import;
 using Checker.Model.State;
+using Checker.Cli.Rendering;
 using Checker.Properties.Exploration;
+using Spectre.Console;
 
 namespace Checker.Cli.Commands;
 
@@ -19,7 +21,8 @@ public static class ValidateCommand
         var partitionOnly = new Option<bool>("--partition-only") { Description = "Compare only which devices share a group, not the group ids" };
         var command = new Command("validate",
             "Run the scenario's script and compare the model's IOMMU groups with a real machine's. "
-            + "Prints a side-by-side diff and a verdict: exit 0 when they agree, 1 when they differ.\n" + Cli.ExitCodesHelp)
+            + "Prints the group lines aligned as a diff, the groups side by side and a verdict: exit 0 when they agree, 1 when they differ.\n"
+            + "Example: checker validate scenarios/hisilicon-d05-builtin.yaml --dmesg dmesg.txt\n" + Cli.ExitCodesHelp)
         {
             scenario, kernel, variant, dmesg, groups, partitionOnly,
         };
@@ -56,28 +59,45 @@ public static class ValidateCommand
     private static List<string> ModelGroupLines(World w) =>
         [.. w.Log.Where(l => l.Level == LogLevel.Info && GroupLine.IsMatch(l.Text)).Select(l => l.Text)];
 
-    /// <summary>Prints the model's and the real group lines side by side; true when they are the same sequence.</summary>
+    /// <summary>
+    /// Prints the model's and the real group lines aligned as a diff (a line only one side has
+    /// stands alone, so one missing line does not mark every later one); true when they are the same.
+    /// </summary>
     private static bool LineDiff(TextWriter o, List<string> model, List<string> real)
     {
-        int width = Math.Max(5, model.Count == 0 ? 0 : model.Max(l => l.Length));
-        o.WriteLine($"  {"model".PadRight(width)} | real");
-        bool same = model.Count == real.Count;
-        for (int i = 0; i < Math.Max(model.Count, real.Count); i++)
+        var rows = Rendering.LineDiff.Align(model, real);
+        var table = Tables.Create("", "model", "real");
+        foreach (var row in rows)
         {
-            var m = i < model.Count ? model[i] : "";
-            var r = i < real.Count ? real[i] : "";
-            same &= m == r;
-            o.WriteLine($"{(m == r ? ' ' : '!')} {m.PadRight(width)} | {r}");
+            var (mark, tone) = row.Kind switch
+            {
+                DiffKind.Same => (" ", Tone.Plain),
+                DiffKind.Changed => ("!", Tone.Bad),
+                DiffKind.LeftOnly => ("-", Tone.Bad),
+                _ => ("+", Tone.Bad),
+            };
+            table.AddRow(Tables.Cell(mark, tone), Tables.Cell(row.Left ?? "", tone), Tables.Cell(row.Right ?? "", tone));
         }
-        return same;
+        o.Write(Tables.Render(table, Tables.Colour(o)));
+        o.WriteLine();
+        int differ = rows.Count(r => r.Kind != DiffKind.Same);
+        if (differ > 0)
+            o.WriteLine($"{differ} of {rows.Count} lines differ (! changed, - only in the model, + only on the real machine)\n");
+        return differ == 0;
     }
 
     private static void GroupTable(TextWriter o, GroupComparison c)
     {
-        int width = Math.Max(6, c.Devices.IsEmpty ? 0 : c.Devices.Max(d => d.Device.Length));
-        o.WriteLine($"  {"device".PadRight(width)}  model   real");
+        var table = Tables.Create("", "device", "model", "real", "");
+        table.Columns[2].RightAligned();
+        table.Columns[3].RightAligned();
         foreach (var d in c.Devices)
-            o.WriteLine($"{(d.Differs ? '!' : ' ')} {d.Device.PadRight(width)}  {Id(d.Model),5}  {Id(d.Real),5}{(d.Differs ? "   " + d.Why : "")}");
+        {
+            var tone = d.Differs ? Tone.Bad : Tone.Plain;
+            table.AddRow(Tables.Cell(d.Differs ? "!" : " ", tone), Tables.Cell(d.Device, tone), Tables.Cell(Id(d.Model), tone),
+                Tables.Cell(Id(d.Real), tone), Tables.Cell(d.Differs ? d.Why : "", tone));
+        }
+        o.Write(Tables.Render(table, Tables.Colour(o)));
     }
 
     private static string Id(int? id) => id?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-";

@@ -68,7 +68,10 @@ public sealed record CounterexampleDocument(
 /// <summary>Figures of a check run.</summary>
 public sealed record CheckStatsDocument(int Tests, long Steps, long Milliseconds);
 
-/// <summary>What `check --json` writes: the verdict of the run and of each property, and every counterexample found.</summary>
+/// <summary>
+/// What `check --json` writes: the verdict of the run and of each property, and every counterexample found.
+/// <c>vacuous</c> (with its reason) when every property had nothing to compare on the machine: the run shows nothing.
+/// </summary>
 public sealed record CheckDocument(
     int SchemaVersion,
     string Tool,
@@ -83,7 +86,9 @@ public sealed record CheckDocument(
     ImmutableArray<PropertyVerdictDocument> Properties,
     ImmutableArray<CounterexampleDocument> Counterexamples,
     string Replay,
-    CheckStatsDocument Stats);
+    CheckStatsDocument Stats,
+    bool Vacuous = false,
+    string? VacuousReason = null);
 
 /// <summary>Figures of an exploration.</summary>
 public sealed record ExploreStatsDocument(long Milliseconds, long ShrinkMilliseconds, long StatesPerSecond, long VisitedSetBytes);
@@ -106,7 +111,9 @@ public sealed record ExploreDocument(
     bool Complete,
     ImmutableArray<PropertyVerdictDocument> Properties,
     ImmutableArray<CounterexampleDocument> Counterexamples,
-    ExploreStatsDocument Stats);
+    ExploreStatsDocument Stats,
+    bool Vacuous = false,
+    string? VacuousReason = null);
 
 /// <summary>Figures of one matrix cell.</summary>
 public sealed record MatrixCellStatsDocument(long Steps, long Milliseconds);
@@ -120,7 +127,9 @@ public sealed record MatrixCellDocument(
     int? Events,
     string? Message,
     CounterexampleDocument? Counterexample,
-    MatrixCellStatsDocument Stats);
+    MatrixCellStatsDocument Stats,
+    bool Vacuous = false,
+    string? VacuousReason = null);
 
 /// <summary>One row of the matrix: a variant label, its variants and its cells.</summary>
 public sealed record MatrixRowDocument(string Label, ImmutableSortedDictionary<string, string> Variants, ImmutableArray<MatrixCellDocument> Cells);

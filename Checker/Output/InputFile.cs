@@ -19,7 +19,22 @@ public static class InputFile
     public static string ReadText(string path, string what, long limit = DefaultLimit)
     {
         var bytes = ReadBytes(path, what, limit);
-        return Decode(path, bytes);
+        var text = Decode(path, bytes);
+        // No input of the checker is text with control characters in it: YAML forbids them, JSON
+        // escapes them, and a dump holding one (a NUL, a terminal colour code) is damaged or binary.
+        int bad = text.AsSpan().IndexOfAnyInRange('\0', '\u001f');
+        while (bad >= 0 && text[bad] is '\t' or '\n' or '\r')
+        {
+            int next = text.AsSpan(bad + 1).IndexOfAnyInRange('\0', '\u001f');
+            bad = next < 0 ? -1 : bad + 1 + next;
+        }
+        if (bad >= 0)
+        {
+            int line = 1 + text.AsSpan(0, bad).Count('\n');
+            var hint = text[bad] == '\u001b' ? " (a terminal colour code: run the command with colours off)" : "";
+            throw new UsageException($"{path}:{line}: (file): control character U+{(int)text[bad]:X4} in the {what}: not a text file{hint}");
+        }
+        return text;
     }
 
     public static byte[] ReadBytes(string path, string what, long limit = DefaultLimit)
@@ -77,8 +92,10 @@ public static class InputFile
         }
         catch (DecoderFallbackException e)
         {
-            int at = Math.Clamp(skip + Math.Max(0, e.Index), 0, bytes.Length);
-            int line = 1 + bytes.AsSpan(0, at).Count((byte)'\n');
+            int at = Math.Clamp(skip + Math.Max(0, e.Index), skip, bytes.Length);
+            // The line is counted in the text before the bad byte, decoded leniently in the same encoding.
+            var lenient = skip == 2 ? new UnicodeEncoding(bigEndian: bytes[0] == 0xFE, byteOrderMark: false) : (Encoding)new UTF8Encoding(false);
+            int line = 1 + lenient.GetString(bytes, skip, at - skip).Count(c => c == '\n');
             throw new UsageException($"{path}:{line}: (file): not valid {(skip == 2 ? "UTF-16" : "UTF-8")} text near byte {at}");
         }
     }

@@ -20,7 +20,7 @@ public sealed record ExploreReport(
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var reports = outcome.Found.Select(found => Shrunk(path, source, machine, options, found, replay)).ToImmutableArray();
-        return new ExploreReport(path, source, machine.Variants, options, outcome, reports, clock.ElapsedMilliseconds);
+        return new ExploreReport(path, source, machine.Variants, options, outcome, reports, clock.ElapsedMilliseconds) { Machine = machine };
     }
 
     /// <summary>The shrunk report of FOUND; its stats hold no wall-clock figure, so corpus files are reproducible.</summary>
@@ -32,7 +32,10 @@ public sealed record ExploreReport(
             new CheckStats(0, found.Events.Length, stats.Tried, 0));
     }
 
-    public ImmutableArray<PropertyVerdict> Verdicts => RunVerdicts.OfExplore(Options, Outcome);
+    /// <summary>The explored machine, for the vacuity of its properties (<see cref="Vacuity"/>).</summary>
+    public Machine? Machine { get; init; }
+
+    public ImmutableArray<PropertyVerdict> Verdicts => RunVerdicts.OfExplore(Options, Outcome, Machine);
 
     public Verdict Verdict => RunVerdicts.Overall(Verdicts);
 
@@ -65,7 +68,9 @@ public sealed record ExploreReport(
         [.. Verdicts.Select(v => new PropertyVerdictDocument(v.Property, v.Verdict.Kind, v.Verdict.Reason))],
         [.. Counterexamples.Select(r => r.ToDocument())],
         new ExploreStatsDocument(Outcome.Milliseconds, ShrinkMilliseconds,
-            Outcome.Milliseconds == 0 ? 0 : Outcome.States * 1000 / Outcome.Milliseconds, Outcome.VisitedBytes));
+            Outcome.Milliseconds == 0 ? 0 : Outcome.States * 1000 / Outcome.Milliseconds, Outcome.VisitedBytes),
+        Verdict.Kind == VerdictKind.Vacuous,
+        Verdict.Kind == VerdictKind.Vacuous ? Verdicts[0].Verdict.Reason : null);
 
     /// <summary>A JUnit report: one test case per property, failed with its counterexample, skipped when unfinished, or passed.</summary>
     public string Junit() =>

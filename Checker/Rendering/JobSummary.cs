@@ -50,18 +50,18 @@ public static class JobSummary
         sb.Append(CultureInfo.InvariantCulture, $"## checker matrix `{report.Scenario}`\n\n");
         sb.Append(Headline(report.Verdict));
         sb.Append(CultureInfo.InvariantCulture, $". {r.Rows.Length} rows x {r.Columns.Length} invariants, seed {report.Options.Seed}, {report.Options.MaxTests} orderings per cell.\n\n");
-        sb.Append("| variant | ").Append(string.Join(" | ", r.Columns.Select((_, c) => $"I{c + 1}"))).Append(" |\n");
-        sb.Append("| --- |").Append(string.Concat(r.Columns.Select(_ => " --- |"))).Append('\n');
+        sb.Append("| variant | kernel | ").Append(string.Join(" | ", r.Columns.Select((_, c) => $"I{c + 1}"))).Append(" |\n");
+        sb.Append("| --- | --- |").Append(string.Concat(r.Columns.Select(_ => " --- |"))).Append('\n');
         var failed = new List<Rendering.MatrixFootnote>();
         for (int row = 0; row < r.Rows.Length; row++)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"| {r.Rows[row].Label} |");
+            sb.Append(CultureInfo.InvariantCulture, $"| {r.Rows[row].Label} | {r.Rows[row].Kernel} |");
             for (int c = 0; c < r.Columns.Length; c++)
             {
                 var cell = r.Cell(row, c);
                 if (cell.Shrunk is null)
                 {
-                    sb.Append(' ').Append(Mark(cell.Verdict(report.Options).Kind)).Append(" |");
+                    sb.Append(' ').Append(Mark(cell.Verdict(report.Options, r.Machine).Kind)).Append(" |");
                     continue;
                 }
                 failed.Add(new MatrixFootnote(failed.Count + 1, cell));
@@ -90,15 +90,6 @@ public static class JobSummary
 
     /// <summary>TEXT safe inside a markdown paragraph or table cell.</summary>
     private static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal);
-
-    /// <summary>Appends TEXT to PATH in one write, as `$GITHUB_STEP_SUMMARY` expects; the directory must exist.</summary>
-    public static void Append(string path, string text)
-    {
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
-        if (!Directory.Exists(dir))
-            throw new UsageException($"--summary {path}: directory {dir} does not exist");
-        File.AppendAllText(path, text);
-    }
 }
 
 /// <summary>A failing matrix cell with its footnote number.</summary>

@@ -28,7 +28,7 @@ public static class Junit
         {
             var cells = Enumerable.Range(0, result.Columns.Length).Select(c => result.Cell(r, c)).ToList();
             var cases = cells.Select(cell =>
-                Case($"{scenario} {row.Label}", cell.Invariant.Name, cell.Verdict(options), cell.Shrunk is null ? null : report(cell))
+                Case($"{scenario} {row.Label}", cell.Invariant.Name, cell.Verdict(options, result.Machine), cell.Shrunk is null ? null : report(cell))
                     with { Seconds = cell.Milliseconds / 1000.0 });
             return new JunitSuite($"checker matrix {scenario} {row.Label}", [.. cases], cells.Sum(c => c.Milliseconds) / 1000.0);
         })]);

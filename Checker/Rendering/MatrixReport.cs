@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using Spectre.Console;
+using Spectre.Console.Rendering;
 using System.Collections.Immutable;
 using Checker.Cli.Documents;
 using Checker.Properties.Verdicts;
@@ -17,13 +19,14 @@ public sealed record MatrixReport(string Scenario, ScenarioDocument Source, Matr
 {
     /// <summary>Every cell's verdict, row-major, labelled `row x property`.</summary>
     public ImmutableArray<PropertyVerdict> Verdicts =>
-        [.. Result.Cells.Select(c => new PropertyVerdict($"{c.Row.Label} x {c.Invariant.Name}", c.Verdict(Options)))];
+        [.. Result.Cells.Select(c => new PropertyVerdict($"{c.Row.Label} x {c.Invariant.Name}", c.Verdict(Options, Result.Machine)))];
 
     public Verdict Verdict => RunVerdicts.Overall(Verdicts);
 
     public int ExitCode => ExitCodes.Of(Verdict.Kind);
 
-    public string Text()
+    /// <summary>The table, the legend, a footnote with the replay command per failing cell, the verdict; coloured cells when COLOUR.</summary>
+    public string Text(bool colour = false)
     {
         var r = Result;
         var sb = new StringBuilder();
@@ -32,30 +35,31 @@ public sealed record MatrixReport(string Scenario, ScenarioDocument Source, Matr
           .Append(Options.AllVariants ? "every combination of every variant\n"
               : $"one key at a time over the keys that matter: {(r.Keys.IsEmpty ? "(none)" : string.Join(", ", r.Keys))}\n");
         sb.Append('\n');
-        var header = new List<string> { "variant", "kernel" };
-        header.AddRange(r.Columns.Select((_, c) => $"I{c + 1}"));
-        var table = new List<List<string>> { header };
+        var table = Tables.Create([.. r.Columns.Select((_, c) => $"I{c + 1}").Prepend("kernel").Prepend("variant")]);
         var notes = new List<string>();
         for (int row = 0; row < r.Rows.Length; row++)
         {
-            var line = new List<string> { r.Rows[row].Label, r.Rows[row].Kernel };
+            var line = new List<IRenderable> { Tables.Cell(r.Rows[row].Label), Tables.Cell(r.Rows[row].Kernel) };
             for (int c = 0; c < r.Columns.Length; c++)
             {
                 var cell = r.Cell(row, c);
                 if (cell.Passed)
                 {
-                    line.Add(cell.Verdict(Options).Kind == VerdictKind.Passed ? "pass" : "incomplete");
+                    line.Add(cell.Verdict(Options, Result.Machine).Kind switch
+                    {
+                        VerdictKind.Passed => Tables.Cell("pass", Tone.Good),
+                        VerdictKind.Vacuous => Tables.Cell("vacuous", Tone.Unfinished),
+                        _ => Tables.Cell("incomplete", Tone.Unfinished),
+                    });
                     continue;
                 }
                 notes.Add($"[{notes.Count + 1}] {cell.Row.Label} x {cell.Invariant.Name} ({cell.Shrunk!.Events.Length} events): {FindingsText(cell.Shrunk.Violation)}\n"
                     + $"    Replay: {ReplayCommand(cell)}");
-                line.Add($"{cell.Shrunk.Events.Length}ev[{notes.Count}]");
+                line.Add(Tables.Cell($"{cell.Shrunk.Events.Length}ev[{notes.Count}]", Tone.Bad));
             }
-            table.Add(line);
+            table.AddRow(line);
         }
-        var widths = Enumerable.Range(0, header.Count).Select(c => table.Max(l => l[c].Length)).ToList();
-        foreach (var line in table)
-            sb.Append(string.Join("  ", line.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd()).Append('\n');
+        sb.Append(Tables.Render(table, colour));
         sb.Append('\n');
         for (int c = 0; c < r.Columns.Length; c++)
             sb.Append(CultureInfo.InvariantCulture, $"I{c + 1,-3} {r.Columns[c].Name}\n");
@@ -91,11 +95,12 @@ public sealed record MatrixReport(string Scenario, ScenarioDocument Source, Matr
 
     private MatrixCellDocument Cell(MatrixCell cell)
     {
-        var verdict = cell.Verdict(Options);
+        var verdict = cell.Verdict(Options, Result.Machine);
         CounterexampleDocument? counterexample = cell.Shrunk is null ? null : CellReport(cell).ToDocument();
         return new MatrixCellDocument(cell.Invariant.Name, verdict.Kind, verdict.Reason, cell.Outcome.Tests,
             cell.Shrunk?.Events.Length, cell.Shrunk?.Violation.Message, counterexample,
-            new MatrixCellStatsDocument(cell.Outcome.Steps, cell.Milliseconds));
+            new MatrixCellStatsDocument(cell.Outcome.Steps, cell.Milliseconds),
+            verdict.Kind == VerdictKind.Vacuous, verdict.Kind == VerdictKind.Vacuous ? verdict.Reason : null);
     }
 
     /// <summary>The shrunk counterexample of a failing CELL, as `check` reports it.</summary>

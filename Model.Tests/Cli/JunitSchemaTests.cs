@@ -106,7 +106,8 @@ public class JunitSchemaTests
         AssertCountsAndTimes(doc);
         var skipped = doc.Descendants("skipped").ToList();
         Assert.Equal(12, skipped.Count);
-        Assert.All(skipped, s => Assert.StartsWith("incomplete: ", (string)s.Attribute("message")!, StringComparison.Ordinal));
+        // CoherentMaskCoversRange and IommuReloadIsClean have nothing to compare on the D05 (no DT device, no modular IOMMU driver).
+        Assert.All(skipped, s => Assert.Matches("^(incomplete|vacuous): ", (string)s.Attribute("message")!));
     }
 
     [Fact]

@@ -151,6 +151,19 @@ public class QuirkTableTests
         Assert.Equal([["0000:00:01.0"], ["0000:01:00.0"], ["0000:01:00.1"]], Groups(Load("5.3", "x86", Tree(""))));
     }
 
+    /// <summary>pci_quirk_brcm_acs (iProc PAXB root ports) first appears in v5.4: the 5.3 era does not have it, 6.15 does.</summary>
+    [Fact]
+    public void Broadcom_iproc_root_ports_isolate_only_in_the_later_era()
+    {
+        string[] pci =
+        [
+            """{ name: "0000:00:00.0", bus: pci, type: root-port, vendor: "14e4", device: "d714" }""",
+            """{ name: "0000:01:00.0", bus: pci, parent: "0000:00:00.0" }""",
+        ];
+        Assert.Equal([["0000:00:00.0", "0000:01:00.0"]], Groups(Load("5.3", "arm64", pci)));
+        Assert.Equal([["0000:00:00.0"], ["0000:01:00.0"]], Groups(Load("6.15", "arm64", pci)));
+    }
+
     [Fact]
     public void Unknown_ids_leave_the_quirks_that_needed_them_undecided()
     {

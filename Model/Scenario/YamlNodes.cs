@@ -32,7 +32,7 @@ internal static class Scalars
         YamlMappingNode => "a mapping",
         YamlSequenceNode => "a list",
         _ when IsNull(node) => "no value",
-        YamlScalarNode s => $"'{Shorten(s.Value ?? "")}'",
+        YamlScalarNode s => $"'{Printable(s.Value ?? "")}'",
         _ => "an unknown node",
     };
 
@@ -121,6 +121,10 @@ internal static class Scalars
     }
 
     private static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";
+
+    /// <summary>TEXT as a message can show it: control characters and U+FFFD as \uXXXX, shortened.</summary>
+    public static string Printable(string text) =>
+        Shorten(string.Concat(text.Select(c => char.IsControl(c) || c == '\ufffd' ? $"\\u{(int)c:x4}" : c.ToString())));
 }
 
 /// <summary>
@@ -157,7 +161,10 @@ internal sealed class MappingFields
             if (name.Length == 0)
                 throw file.Error(key, where, $"a field name is empty (\"\"); expected one of {string.Join(", ", known)}");
             if (!known.Contains(name))
-                throw file.Error(key, path.Length == 0 ? name : $"{path}.{name}", $"unknown field '{name}' (known: {string.Join(", ", known)})");
+            {
+                var shown = Scalars.Printable(name);
+                throw file.Error(key, path.Length == 0 ? shown : $"{path}.{shown}", $"unknown field '{shown}' (known: {string.Join(", ", known)})");
+            }
             values[name] = value;
         }
         return new MappingFields(file, node, path, values);

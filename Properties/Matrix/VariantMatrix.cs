@@ -23,9 +23,12 @@ public sealed record MatrixCell(MatrixRow Row, Invariant Invariant, CheckOutcome
 {
     public bool Passed => Shrunk is null;
 
-    /// <summary>The cell's verdict: counterexample, passed (every ordering asked tried) or incomplete (Ctrl-C stopped it).</summary>
-    public Verdict Verdict(MatrixOptions options) =>
-        RunVerdicts.OfCheck(VariantMatrix.CellOptions(Invariant, options), Outcome)[0].Verdict;
+    /// <summary>
+    /// The cell's verdict: counterexample, passed (every ordering asked tried), incomplete (Ctrl-C
+    /// stopped it) or, given the machine, vacuous (its property has nothing to compare under the row's variants).
+    /// </summary>
+    public Verdict Verdict(MatrixOptions options, Machine? machine = null) =>
+        RunVerdicts.OfCheck(VariantMatrix.CellOptions(Invariant, options), Outcome, machine is null ? null : machine with { Variants = Row.Variants })[0].Verdict;
 }
 
 /// <summary>What `matrix` is asked to do; GEN is the generation of every cell (check's default unless `--faults`).</summary>

@@ -1,3 +1,4 @@
+using Checker.Model.State;
 using System.Collections.Immutable;
 using Checker.Properties.Exhaustive;
 using Checker.Properties.Exploration;
@@ -17,13 +18,15 @@ public sealed record PropertyVerdict(string Property, Verdict Verdict);
 public static class RunVerdicts
 {
     /// <summary>The verdicts of a `check` (or one matrix cell).</summary>
-    public static ImmutableArray<PropertyVerdict> OfCheck(CheckOptions options, CheckOutcome outcome)
+    public static ImmutableArray<PropertyVerdict> OfCheck(CheckOptions options, CheckOutcome outcome, Machine? machine = null)
     {
         var reason = Unfinished(options, outcome);
         return [.. options.Invariants.Select(inv =>
         {
             if (outcome.AllFound.FirstOrDefault(f => f.Counterexample.Violation.Property == inv.Name) is { } f)
                 return new PropertyVerdict(inv.Name, Verdict.Counterexample($"broken at ordering {f.Ordering} after {f.Counterexample.Events.Length} events"));
+            if (machine is not null && Vacuity.Reason(machine, inv) is { } nothing)
+                return new PropertyVerdict(inv.Name, Verdict.Vacuous(nothing));
             return new PropertyVerdict(inv.Name, reason is null
                 ? Verdict.Passed($"no violation in all {outcome.Tests} orderings asked for")
                 : Verdict.Incomplete(reason));
@@ -45,13 +48,15 @@ public static class RunVerdicts
     }
 
     /// <summary>The verdicts of an `explore`.</summary>
-    public static ImmutableArray<PropertyVerdict> OfExplore(ExploreOptions options, ExploreOutcome outcome)
+    public static ImmutableArray<PropertyVerdict> OfExplore(ExploreOptions options, ExploreOutcome outcome, Machine? machine = null)
     {
         var reason = Unfinished(options, outcome);
         return [.. options.Invariants.Select(inv =>
         {
             if (outcome.Found.FirstOrDefault(f => f.Violation.Property == inv.Name) is { } f)
                 return new PropertyVerdict(inv.Name, Verdict.Counterexample($"broken after {f.Events.Length} events"));
+            if (machine is not null && Vacuity.Reason(machine, inv) is { } nothing)
+                return new PropertyVerdict(inv.Name, Verdict.Vacuous(nothing));
             return new PropertyVerdict(inv.Name, reason is null
                 ? Verdict.Passed(
                     $"no violation in any of the {outcome.States} reachable states{(options.Shard.Count > 1 ? $" of shard {options.Shard}" : "")}")
@@ -83,7 +88,7 @@ public static class RunVerdicts
             .Where(c => c.Count > 0)
             .Select(c => $"{c.Count} {c.Kind.Word()}{(c.Kind == VerdictKind.Counterexample && c.Count > 1 ? "s" : "")}");
         string reason = string.Join(", ", counts);
-        if (kind == VerdictKind.Incomplete && verdicts.FirstOrDefault(v => v.Verdict.Kind == VerdictKind.Incomplete) is { } first)
+        if (kind is VerdictKind.Incomplete or VerdictKind.Vacuous && verdicts.FirstOrDefault(v => v.Verdict.Kind == kind) is { } first)
             reason += ": " + first.Verdict.Reason;
         return new Verdict(kind, reason);
     }
