@@ -57,8 +57,18 @@ public static class ImportCommand
             var result = MachineImporter.Import(input);
             var guesses = result.Guesses.Concat(UnknownGroupMembers(input, result.Machine)).ToList();
             var text = ScenarioWriter.Write(result.Machine, guesses.ToLookup(x => x.Subject, x => x.Text));
-            // The file must load: a failure here is the importer's bug, not the user's input.
-            ScenarioLoader.Load(outPath, text);
+            // The file must load. Dumps that contradict each other (a function with children that
+            // lspci calls an endpoint) make a machine the loader refuses: that is bad input, named
+            // by the dumps it came from, and nothing is written.
+            try
+            {
+                ScenarioLoader.Load(outPath, text);
+            }
+            catch (ScenarioException e)
+            {
+                var sources = string.Join(", ", lspciPaths.Concat(basePath is null ? [] : [basePath]));
+                throw new UsageException($"{sources}: the dumps describe a machine that cannot be loaded: {e.Error.Field}: {e.Error.Message} (nothing written to {outPath})");
+            }
             outputs.Set(file, text);
             outputs.Commit(stdout);
             foreach (var guess in guesses)

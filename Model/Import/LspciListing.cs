@@ -229,7 +229,13 @@ public static class LspciListing
         if (t.StartsWith("Capabilities:", StringComparison.Ordinal))
             throw new ImportException(file, line, $"expected a capability line 'Capabilities: [NN] name' or 'Capabilities: <access denied>', saw '{PastedText.Clip(t)}'");
         if (t.StartsWith("Kernel driver in use:", StringComparison.Ordinal))
-            return dev with { Driver = t["Kernel driver in use:".Length..].Trim() };
+        {
+            // A driver name becomes a scenario name: one word, as the kernel's driver names are.
+            var driver = t["Kernel driver in use:".Length..].Trim();
+            if (driver.Length == 0 || driver.Length > 256 || driver.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+                throw new ImportException(file, line, $"expected one driver name after 'Kernel driver in use:', saw '{PastedText.Clip(t)}'");
+            return dev with { Driver = driver };
+        }
         if (t.StartsWith("ACSCap:", StringComparison.Ordinal) || t.StartsWith("ACSCtl:", StringComparison.Ordinal))
         {
             var flags = AcsFlagsOf(file, line, t);
