@@ -35,6 +35,8 @@ public static class Cli
             stderr.WriteLine("Run 'checker --help' for usage.");
             return (int)ExitCode.BadInput;
         }
+        // From the start, so that a Ctrl-C during loading still ends in a summary and exit 4.
+        using var interrupt = Commands.Interrupt.Listen();
         try
         {
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });

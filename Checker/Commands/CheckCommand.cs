@@ -54,8 +54,7 @@ public static class CheckCommand
             double? seconds = parse.GetValue(budget);
             var gen = Weights(parse.GetValue(faults) ? GenConfig.Default.WithFaults() : GenConfig.Default, parse.GetValue(weight) ?? []);
             var (machine, text) = CommonOptions.LoadScenarioWithText(path, parse.GetValue(variant), parse.GetValue(kernel));
-            using var interrupt = Interrupt.Listen();
-            var options = new CheckOptions(invariants, parse.GetValue(seed), max, seconds, gen, parse.GetValue(noScript)) { All = parse.GetValue(all), Cancel = interrupt.Token };
+            var options = new CheckOptions(invariants, parse.GetValue(seed), max, seconds, gen, parse.GetValue(noScript)) { All = parse.GetValue(all), Cancel = Interrupt.Current };
             var outcome = RunWithProgress(machine, options, stderr);
             var result = CheckResult.From(path, ScenarioDocuments.Of(path, text), machine, options, outcome, ReplayCommand(path, machine.Variants, parse));
             if (result.Reports.IsEmpty && Properties.Verdicts.Vacuity.Warning(machine, invariants) is { } warning)

@@ -69,10 +69,9 @@ public static class ExploreCommand
             var options = new ExploreOptions(invariants, chosen, maxDepth, seconds,
                 chosenShard, parse.GetValue(faults) ? GenConfig.Default.WithFaults() : GenConfig.Default,
                 parse.GetValue(seed));
-            using var interrupt = Interrupt.Listen();
             options = options with
             {
-                Cancel = interrupt.Token,
+                Cancel = Interrupt.Current,
                 PartialOrder = parse.GetValue(por),
                 Swarm = parse.GetValue(swarm),
                 OnFound = found =>

@@ -26,11 +26,22 @@ public sealed class Interrupt : IDisposable
 
     public CancellationToken Token => _cancel.Token;
 
-    /// <summary>Listens until disposed.</summary>
-    public static Interrupt Listen() => new();
+    private static Interrupt? _current;
+
+    /// <summary>The token of the listener <see cref="Cli.Run"/> started (none outside it).</summary>
+    public static CancellationToken Current => _current?.Token ?? CancellationToken.None;
+
+    /// <summary>Listens until disposed; <see cref="Current"/> is its token meanwhile.</summary>
+    public static Interrupt Listen()
+    {
+        var listener = new Interrupt();
+        _current = listener;
+        return listener;
+    }
 
     public void Dispose()
     {
+        Interlocked.CompareExchange(ref _current, null, this);
         foreach (var r in _registrations)
             r.Dispose();
         _cancel.Dispose();

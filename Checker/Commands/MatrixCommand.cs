@@ -41,9 +41,8 @@ public static class MatrixCommand
             var invariants = CommonOptions.SelectInvariants(parse.GetValue(property));
             int max = parse.GetValue(maxTests);
             var (machine, text) = CommonOptions.LoadScenarioWithText(path, null, parse.GetValue(kernel));
-            using var interrupt = Interrupt.Listen();
             var options = new MatrixOptions(invariants, parse.GetValue(seed), max, parse.GetValue(all),
-                parse.GetValue(faults) ? Properties.Generation.GenConfig.Default.WithFaults() : null) { Cancel = interrupt.Token };
+                parse.GetValue(faults) ? Properties.Generation.GenConfig.Default.WithFaults() : null) { Cancel = Interrupt.Current };
             var result = VariantMatrix.Run(machine, options, Progress(machine, options, stderr));
             var report = new MatrixReport(path, ScenarioDocuments.Of(path, text), options, result);
             if (Properties.Verdicts.Vacuity.Warning(machine, invariants) is { } warning)

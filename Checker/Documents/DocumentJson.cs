@@ -25,11 +25,15 @@ public static class DocumentJson
         RespectRequiredConstructorParameters = true,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
+        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
     };
 
-    /// <summary>`checker VERSION`, the version of the tool that wrote a document.</summary>
+    /// <summary>
+    /// `checker VERSION`, the version of the tool that wrote a document (the package version,
+    /// without the commit suffix, so that re-recording a document does not change it per commit).
+    /// </summary>
     public static string Tool { get; } = "checker " + (typeof(DocumentJson).Assembly
-        .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown");
+        .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown");
 
     public static string Write<T>(T document) => JsonSerializer.Serialize(document, Options) + "\n";
 

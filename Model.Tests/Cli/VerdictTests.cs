@@ -99,4 +99,33 @@ public class VerdictTests
         Assert.True(r.Json.GetProperty("complete").GetBoolean());
         Assert.Equal("passed", r.Json.GetProperty("verdict").GetString());
     }
+
+    [Fact]
+    public void A_property_with_nothing_to_compare_on_the_machine_is_vacuous_not_passed()
+    {
+        var scenario = Temp("yaml");
+        try
+        {
+            File.WriteAllText(scenario, """
+                kernel: { arch: arm64 }
+                devices:
+                  - { name: uart0, bus: platform, firmware: dt }
+                drivers:
+                  - { name: pl011, bus: platform, matches: [uart0] }
+                """);
+            var r = CliRun.Run("check", scenario, "--max-tests", "10", "--json", "-");
+            Assert.Equal(0, r.Exit);
+            var verdicts = r.Json.GetProperty("properties").EnumerateArray()
+                .ToDictionary(p => p.GetProperty("property").GetString()!, p => (Verdict: p.GetProperty("verdict").GetString(), Reason: p.GetProperty("reason").GetString()));
+            Assert.Equal("vacuous", verdicts["NonAcsSiblingsShareGroup"].Verdict);
+            Assert.Equal("vacuous", verdicts["GroupedByOwnIommu"].Verdict);
+            Assert.StartsWith("the machine has no IOMMU instance", verdicts["GroupedByOwnIommu"].Reason);
+            Assert.Equal("passed", verdicts["CoherentMaskCoversRange"].Verdict);
+            Assert.Equal("passed", r.Json.GetProperty("verdict").GetString());
+        }
+        finally
+        {
+            File.Delete(scenario);
+        }
+    }
 }
