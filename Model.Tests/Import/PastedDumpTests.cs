@@ -7,12 +7,14 @@ namespace Checker.Model.Tests.Import;
 public class PastedDumpTests
 {
     /// <summary>Imports FIXTURE with no other flag, boots the result and returns the groups of its boot (--json).</summary>
-    internal static Dictionary<int, string[]> ImportAndBoot(string fixture, params string[] bootArgs)
+    internal static Dictionary<int, string[]> ImportAndBoot(string fixture, params string[] bootArgs) => ImportAndBoot(fixture, bootArgs, []);
+
+    internal static Dictionary<int, string[]> ImportAndBoot(string fixture, string[] bootArgs, string[] importArgs)
     {
         var output = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"checker-pasted-{Guid.NewGuid():N}.yaml");
         try
         {
-            var (exit, _, err) = Fixtures.Run("import", "--lspci", Fixtures.Path(fixture), "-o", output);
+            var (exit, _, err) = Fixtures.Run(["import", "--lspci", Fixtures.Path(fixture), .. importArgs, "-o", output]);
             Assert.True(exit == 0, err);
             var (bootExit, json, bootErr) = Fixtures.Run(["boot", output, "--json", .. bootArgs]);
             Assert.True(bootExit == 0, bootErr);
@@ -58,6 +60,29 @@ public class PastedDumpTests
         var pciOnly = builtin.Where(g => g.Value.All(m => m.Contains(':', StringComparison.Ordinal) && m.Length == 12))
             .ToDictionary(g => g.Key, g => g.Value);
         Assert.ThrowsAny<Exception>(() => AssertSamePartition(model, pciOnly));
+    }
+
+    [Fact]
+    public void A_non_root_lspci_vv_given_its_groups_boots_into_them_and_from_lspci_alone_predicts_coarser()
+    {
+        // The tree comes from the Bus: lines; ACS, hidden without root, is inferred from the
+        // groups given with --iommu-groups (each inference a guess).
+        var real = IommuGroupsListing.Parse("nuc", Fixtures.Text("import/nuc-lspci-vv-nonroot.txt"));
+        Assert.Equal(23, real.Count);
+        AssertSamePartition(ImportAndBoot("import/nuc-lspci-vv-nonroot.txt", [], ["--iommu-groups", Fixtures.Path("import/nuc-lspci-vv-nonroot.txt")]), real);
+        // From the lspci text alone the groups are a prediction: ACS stays unknown and the PCH ports share.
+        Assert.ThrowsAny<Exception>(() => AssertSamePartition(ImportAndBoot("import/nuc-lspci-vv-nonroot.txt"), real));
+    }
+
+    [Fact]
+    public void Without_its_group_lines_the_non_root_dump_is_imported_conservatively_and_groups_coarser()
+    {
+        var stripped = string.Join("\n", Fixtures.Text("import/nuc-lspci-vv-nonroot.txt").Split('\n').Where(l => !l.Contains("IOMMU group:", StringComparison.Ordinal)));
+        var dump = LspciDump.Read([("nuc.txt", stripped)]);
+        var machine = MachineImporter.Import(ImportInputs.FromLspci("nuc", dump, null, null, null)).Machine;
+        var real = IommuGroupsListing.Parse("nuc", Fixtures.Text("import/nuc-lspci-vv-nonroot.txt"));
+        var model = Checker.Properties.Exploration.Runner.RunScript(machine, []).Final.Groups;
+        Assert.True(model.Count < real.Count, $"{model.Count} groups without ACS knowledge, {real.Count} real");
     }
 
     [Fact]

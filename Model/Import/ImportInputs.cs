@@ -23,12 +23,20 @@ public sealed record ImportInputs(
     /// <summary>What the readers had to guess (a tree inferred from bus numbers, lspci without root).</summary>
     public ImmutableArray<Guess> ReadGuesses { get; init; } = [];
 
+    /// <summary>
+    /// The real groups were given on purpose (`--iommu-groups`), not only found in the lspci text:
+    /// then ACS hidden from the dump may be inferred from them. Groups inside the lspci text are
+    /// only checked against, so that a validation from lspci alone stays a prediction.
+    /// </summary>
+    public bool GroupsGiven { get; init; }
+
     /// <summary>The parsed lspci dumps as one input: the tree (read or inferred) and the listing.</summary>
     public static ImportInputs FromLspci(string name, LspciDump? lspci, DmesgLog? dmesg,
         ImmutableSortedDictionary<int, ImmutableArray<string>>? groups, Machine? baseMachine) =>
         new(name, null, null, lspci?.Tree, lspci?.Listing, dmesg, groups ?? lspci?.Groups, baseMachine)
         {
             ReadGuesses = lspci?.Guesses ?? [],
+            GroupsGiven = groups is not null,
         };
 }
 

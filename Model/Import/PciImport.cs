@@ -62,6 +62,11 @@ public static class PciImport
             types[d.Address] = type;
             bool multifunction = !vfOf.ContainsKey(d.Address) && functionsInSlot[(d.Address.Domain, d.Address.Bus, d.Address.Slot)] > 1;
             var acs = AcsOf(d, type, verbose, baseDev, guesses);
+            if (acs == AcsFlags.None && verbose is not { CapabilitiesShown: true } && baseDev is null && RealGroupsIsolate(input, ordered, d, type) is { } why)
+            {
+                acs = AcsFlags.Required;
+                guesses.Add(new Guess(GuessSubject.Device(name), $"ACS taken as in effect: {why} (its capability list is not in the dump)"));
+            }
             result.Add(new ImportedPci(name, d.Address, d.Parent?.ToString(), type, multifunction, acs,
                 vfOf.TryGetValue(d.Address, out var pf) ? pf.ToString() : null, d.Line)
             {
@@ -141,6 +146,35 @@ public static class PciImport
             guesses.Add(new Guess(GuessSubject.Device(d.Address.ToString()), "ACS unknown (no capability list): none assumed, "
                 + "the conservative choice (functions share groups unless the kernel's ACS quirks isolate them)"));
         return AcsFlags.None;
+    }
+
+    /// <summary>
+    /// Why the real IOMMU groups given with --iommu-groups
+    /// show D isolating, or null: a root or downstream port whose functions below are all in
+    /// groups other than its own, or a function of a multifunction slot in a group apart from
+    /// every other function of the slot. Only the kernel's ACS check separates them so.
+    /// </summary>
+    private static string? RealGroupsIsolate(ImportInputs input, List<TreeDevice> devices, TreeDevice d, PcieType type)
+    {
+        if (!input.GroupsGiven || input.Groups is not { } groups)
+            return null;
+        var groupOf = groups.SelectMany(g => g.Value.Select(m => (m, g.Key))).GroupBy(x => x.m).ToDictionary(g => g.Key, g => g.First().Key);
+        if (!groupOf.TryGetValue(d.Address.ToString(), out var own))
+            return null;
+        if (type is PcieType.RootPort or PcieType.DownstreamPort)
+        {
+            var below = devices.Where(c => c.Parent == d.Address).Select(c => groupOf.TryGetValue(c.Address.ToString(), out var g) ? g : (int?)null).ToList();
+            return below.Count > 0 && below.All(g => g is not null && g != own)
+                ? $"the real groups put the {below.Count} function(s) below it in groups other than its own ({own})" : null;
+        }
+        if (type is PcieType.Endpoint or PcieType.RcIntegratedEndpoint or PcieType.UpstreamPort)
+        {
+            var slot = devices.Where(o => o.Address != d.Address && o.Address.Domain == d.Address.Domain && o.Address.Bus == d.Address.Bus
+                && o.Address.Slot == d.Address.Slot).Select(o => groupOf.TryGetValue(o.Address.ToString(), out var g) ? g : (int?)null).ToList();
+            return slot.Count > 0 && slot.All(g => g is not null && g != own)
+                ? $"the real groups put it (group {own}) apart from the other functions of its slot" : null;
+        }
+        return null;
     }
 
     /// <summary>VF to PF: from the PFs' SR-IOV capability (routing ID + offset + i * stride), else the base scenario, else the name.</summary>

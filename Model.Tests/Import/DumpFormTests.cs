@@ -1,0 +1,96 @@
+using Checker.Model.Import;
+
+namespace Checker.Model.Tests.Import;
+
+/// <summary>The groups and dmesg forms people paste, and malformed input of every form at the CLI.</summary>
+public class DumpFormTests
+{
+    [Fact]
+    public void Ls_l_of_the_iommu_groups_is_read_under_its_headings()
+    {
+        var text = "$ ls -l /sys/kernel/iommu_groups/*/devices\n/sys/kernel/iommu_groups/0/devices:\ntotal 0\n"
+            + "lrwxrwxrwx 1 root root 0 Feb  4 10:29 0000:00:00.0 -> ../../../../devices/pci0000:00/0000:00:00.0\n"
+            + "/sys/kernel/iommu_groups/10/devices:\ntotal 0\n"
+            + "lrwxrwxrwx 1 root root 0 Feb  4 10:29 0000:00:1f.0 -> ../../../../devices/pci0000:00/0000:00:1f.0\n"
+            + "lrwxrwxrwx 1 root root 0 Feb  4 10:29 0000:00:1f.3 -> ../../../../devices/pci0000:00/0000:00:1f.3\n";
+        var groups = IommuGroupsListing.Parse("ls.txt", text);
+        Assert.Equal(["0000:00:00.0"], groups[0].ToArray());
+        Assert.Equal(["0000:00:1f.0", "0000:00:1f.3"], groups[10].ToArray());
+    }
+
+    [Fact]
+    public void The_iommu_group_listing_is_read_in_both_of_its_layouts()
+    {
+        var text = "IOMMU Group 1:\n\t00:01.0 PCI bridge [0604]: Intel Corporation Device [8086:1901] (rev 07)\n\t01:00.0 VGA compatible controller [0300]: NVIDIA Corporation Device [10de:2191] (rev a1)\n"
+            + "IOMMU Group 2 00:14.0 USB controller [0c03]: Intel Corporation Device [8086:a36d] (rev 10)\n";
+        var groups = IommuGroupsListing.Parse("g.txt", text);
+        Assert.Equal(["0000:00:01.0", "0000:01:00.0"], groups[1].ToArray());
+        Assert.Equal(["0000:00:14.0"], groups[2].ToArray());
+    }
+
+    [Fact]
+    public void Dmesg_T_and_journalctl_k_give_the_same_group_lines_and_version()
+    {
+        var human = "[Tue Sep  2 23:31:49 2025] Linux version 6.12.41+deb13-amd64 (debian-kernel@lists.debian.org)\n"
+            + "[Tue Sep  2 23:31:50 2025] pci 0000:00:00.0: Adding to iommu group 0\n";
+        var journal = "-- Logs begin at Tue 2025-09-02 23:31:49 CEST. --\nSep 02 23:31:49 nuc kernel: Linux version 6.12.41+deb13-amd64 (debian-kernel@lists.debian.org)\n"
+            + "Sep 02 23:31:50 nuc kernel: pci 0000:00:00.0: Adding to iommu group 0\n";
+        foreach (var text in new[] { human, journal })
+        {
+            var log = DmesgLog.Parse("log", text);
+            Assert.Equal("6.12.41+deb13-amd64", log.KernelVersion);
+            var line = Assert.Single(log.GroupLines);
+            Assert.Equal(("0000:00:00.0", 0, 1_000_000L), (line.Device, line.Group, line.Micros));
+        }
+    }
+
+    [Theory]
+    [InlineData("00:00.0 Host bridge: Intel\nthis is not lspci\n", "paste.txt:2:", "expected an lspci device line")]
+    [InlineData("hello\n", "paste.txt:1:", "expected lspci output")]
+    [InlineData("-[0000:00]-+-00.0  Host\n           \\-2g.0  Garbage\n", "paste.txt:2:", "expected `lspci -t` tree art")]
+    [InlineData("00:01.0 PCI bridge: Intel\n\tBus: primary=00, secondary=zz\n", "paste.txt:2:", "expected a bus line")]
+    [InlineData("Slot:\t00:00.0\nClass:\tHost bridge\n", "paste.txt:1:", "-vmm machine-readable form is not read")]
+    [InlineData("00:1c.0/00.0 Network controller: Intel\n", "paste.txt:1:", "use -PP")]
+    public void Every_malformed_lspci_form_exits_2_with_file_line_and_what_was_expected(string text, string where, string expected)
+    {
+        var dir = Directory.CreateTempSubdirectory("checker-malformed-").FullName;
+        try
+        {
+            var input = Path.Combine(dir, "paste.txt");
+            File.WriteAllText(input, text);
+            var output = Path.Combine(dir, "m.yaml");
+            var (exit, _, err) = Fixtures.Run("import", "--lspci", input, "-o", output);
+            Assert.Equal(2, exit);
+            Assert.Contains(where, err);
+            Assert.Contains(expected, err);
+            Assert.False(File.Exists(output));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void A_flat_lspci_nnk_imports_with_its_drivers_and_guesses_never_exit_3()
+    {
+        var dir = Directory.CreateTempSubdirectory("checker-nnk-").FullName;
+        try
+        {
+            var input = Path.Combine(dir, "nnk.txt");
+            File.WriteAllText(input, string.Join("\n", Fixtures.Text("import/nuc-lspci-vv-nonroot.txt").Split('\n')
+                .Where(l => !l.Contains("IOMMU group:", StringComparison.Ordinal) && !l.Contains("Bus:", StringComparison.Ordinal) && !l.Contains("Capabilities", StringComparison.Ordinal))));
+            var output = Path.Combine(dir, "m.yaml");
+            var (exit, _, err) = Fixtures.Run("import", "--lspci", input, "-o", output);
+            Assert.True(exit == 0, err);
+            var yaml = File.ReadAllText(output);
+            Assert.Contains("# guess: its secondary bus 3b is inferred from the bus numbers", yaml);
+            Assert.Contains("name: \"nvme\"", yaml);
+            Assert.Contains("checker: import: guess: machine: the listing has no capability lists", err);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+}
