@@ -126,7 +126,16 @@ public sealed record SavedCounterexample(string File, CounterexampleDocument Doc
                     + "replaying the current file; --embedded replays the recorded copy";
         var text = embedded ? recorded.Text : current!;
         var pairs = Document.Variants.Select(p => $"{p.Key}={p.Value}");
-        var machine = CommonOptions.LoadScenarioText(shown, text, pairs);
+        Machine machine;
+        try
+        {
+            machine = CommonOptions.LoadScenarioText(shown, text, pairs);
+        }
+        catch (UsageException e) when (e.Message.StartsWith("--variant ", StringComparison.Ordinal))
+        {
+            // The variants come from the document, not from a flag: name the document.
+            throw new UsageException($"{File}: $.variants: {e.Message["--variant ".Length..]}");
+        }
         return (machine, ScenarioDocuments.Of(full, text), note);
     }
 
