@@ -27,6 +27,7 @@ public static class CheckCommand
         var junit = new Option<string?>("--junit") { Description = "Write a JUnit XML report (one test case per property) to FILE" };
         var all = new Option<bool>("--all") { Description = "Go on after the first broken property and report every property (each its own counterexample)" };
         var faults = new Option<bool>("--faults") { Description = "Also generate fault injections (fail-next-probe with -EPROBE_DEFER/-ENODEV/-ENOMEM, fail-next-attach, fail-domain-alloc)" };
+        var noScript = new Option<bool>("--no-script") { Description = "Draw every ordering at random, the first too: the scenario's script is not tried as ordering 0" };
         var weight = new Option<string[]>("--weight")
         {
             Description = "Override a generation weight KIND=N (0..1000), repeatable; kinds: " + string.Join(", ", Enum.GetValues<EventKind>().Select(GenConfig.Kebab)),
@@ -39,7 +40,7 @@ public static class CheckCommand
             + "command that replays it.\n"
             + "Example: checker check scenarios/hisilicon-d05-builtin.yaml --property NonAcsSiblingsShareGroup --seed 1\n" + Cli.ExitCodesHelp)
         {
-            scenario, kernel, property, variant, seed, maxTests, budget, json, junit, all, faults, weight,
+            scenario, kernel, property, variant, seed, maxTests, budget, json, junit, all, faults, weight, noScript,
         };
         command.SetAction(parse =>
         {
@@ -53,7 +54,7 @@ public static class CheckCommand
             double? seconds = parse.GetValue(budget);
             var gen = Weights(parse.GetValue(faults) ? GenConfig.Default.WithFaults() : GenConfig.Default, parse.GetValue(weight) ?? []);
             var (machine, text) = CommonOptions.LoadScenarioWithText(path, parse.GetValue(variant), parse.GetValue(kernel));
-            var options = new CheckOptions(invariants, parse.GetValue(seed), max, seconds, gen) { All = parse.GetValue(all), Cancel = Interrupt.Current };
+            var options = new CheckOptions(invariants, parse.GetValue(seed), max, seconds, gen, parse.GetValue(noScript)) { All = parse.GetValue(all), Cancel = Interrupt.Current };
             var outcome = RunWithProgress(machine, options, stderr);
             var result = CheckResult.From(path, ScenarioDocuments.Of(path, text), machine, options, outcome, ReplayCommand(path, machine.Variants, parse));
             if (result.Reports.IsEmpty && Properties.Verdicts.Vacuity.Warning(machine, invariants) is { } warning)
@@ -115,6 +116,8 @@ public static class CheckCommand
             parts.Add("--all");
         if (parse.GetValue<bool>("--faults"))
             parts.Add("--faults");
+        if (parse.GetValue<bool>("--no-script"))
+            parts.Add("--no-script");
         foreach (var w in parse.GetValue<string[]>("--weight") ?? [])
             parts.AddRange(["--weight", w]);
         parts.AddRange(["--seed", parse.GetValue<ulong>("--seed").ToString(CultureInfo.InvariantCulture)]);

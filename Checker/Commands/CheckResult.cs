@@ -18,8 +18,8 @@ public sealed record CheckResult(
         {
             var invariant = options.Invariants.First(i => i.Name == f.Counterexample.Violation.Property);
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var (shrunk, stats) = f.Counterexample.Shrink(invariant);
-            return new CounterexampleReport(path, source, machine.Variants, options.Seed, f.Ordering, f.Counterexample.Events.Length, shrunk, replay,
+            var (start, shrunk, stats) = f.ShrinkBest(invariant);
+            return new CounterexampleReport(path, source, machine.Variants, options.Seed, start.Ordering, start.Counterexample.Events.Length, shrunk, replay,
                 new CheckStats(outcome.Tests, outcome.Steps, stats.Tried, outcome.Milliseconds + clock.ElapsedMilliseconds));
         }).ToImmutableArray();
         return new CheckResult(path, source, machine.Variants, options, outcome, reports, RunVerdicts.OfCheck(options, outcome, machine), replay);

@@ -24,7 +24,8 @@ public static class ExploreCommand
         var strategy = new Option<string>("--strategy") { Description = "bfs (shortest counterexamples), dfs, or random walks", DefaultValueFactory = _ => "bfs" };
         var depth = CommonOptions.WholeNumber("--depth", "Longest event sequence explored", 1, 10_000, ExploreOptions.DefaultMaxDepth);
         var budget = CommonOptions.TimeBudget("Stop after this many seconds (the counts then depend on speed)");
-        var shard = new Option<string?>("--shard") { Description = "I/N: check only the states whose fingerprint falls in share I of N (docs/explore.md)" };
+        var shard = new Option<string?>("--shard") { Description = "I/N: bfs explores only the subtrees below share I of a shared prefix's frontier; dfs and random need --swarm (docs/explore.md)" };
+        var swarm = new Option<bool>("--swarm") { Description = "With --shard and dfs or random: each shard explores the whole space with its own seed and event order (bug hunting)" };
         var corpus = new Option<string?>("--corpus") { Description = "Directory to write each shrunk counterexample to, one file each, named by its fingerprint" };
         var json = new Option<string?>("--json") { Description = "Write the result as JSON to FILE, or to stdout with '-'" };
         var summary = new Option<string?>("--summary") { Description = "Append a GitHub Actions job summary (markdown) to FILE, e.g. --summary \"$GITHUB_STEP_SUMMARY\"" };
@@ -38,7 +39,7 @@ public static class ExploreCommand
             + "Every counterexample is shrunk and printed like check's.\n"
             + "Example: checker explore scenarios/coherent-mask-overflow.yaml --depth 12 --junit explore.xml\n" + Cli.ExitCodesHelp)
         {
-            scenario, kernel, property, variant, strategy, depth, budget, shard, corpus, json, junit, summary, faults, seed, por,
+            scenario, kernel, property, variant, strategy, depth, budget, shard, corpus, json, junit, summary, faults, seed, por, swarm,
         };
         command.SetAction(parse =>
         {
@@ -57,6 +58,10 @@ public static class ExploreCommand
             if (parse.GetValue(por) && chosen != Strategy.Bfs)
                 throw new UsageException("--por works with --strategy bfs only");
             var chosenShard = ParseShard(parse.GetValue(shard));
+            if (parse.GetValue(swarm) && chosen == Strategy.Bfs)
+                throw new UsageException("--swarm works with --strategy dfs or random (bfs shards split the frontier)");
+            if (chosenShard.Count > 1 && chosen != Strategy.Bfs && !parse.GetValue(swarm))
+                throw new UsageException($"--shard with --strategy {parse.GetValue(strategy)} needs --swarm (only bfs splits the state space)");
             var (machine, text) = CommonOptions.LoadScenarioWithText(path, parse.GetValue(variant), parse.GetValue(kernel));
             var source = ScenarioDocuments.Of(path, text);
             var replay = ReplayCommand(path, machine.Variants, parse);
@@ -68,6 +73,7 @@ public static class ExploreCommand
             {
                 Cancel = Interrupt.Current,
                 PartialOrder = parse.GetValue(por),
+                Swarm = parse.GetValue(swarm),
                 OnFound = found =>
                 {
                     var report = ExploreReport.Shrunk(path, source, machine, options, found, replay);
@@ -148,6 +154,8 @@ public static class ExploreCommand
             parts.Add("--faults");
         if (parse.GetValue<bool>("--por"))
             parts.Add("--por");
+        if (parse.GetValue<bool>("--swarm"))
+            parts.Add("--swarm");
         if (parse.GetValue<string>("--strategy") == "random")
             parts.AddRange(["--seed", parse.GetValue<ulong>("--seed").ToString(CultureInfo.InvariantCulture)]);
         return string.Join(" ", parts);

@@ -53,32 +53,53 @@ public class ExploreTests
         }
     }
 
-    [Fact]
-    public void Two_shards_visit_exactly_the_states_of_one_run_with_no_overlap()
+    public static TheoryData<string, int> ShardCases() => new()
     {
-        foreach (var m in new[] { SmallMachines.SplitGroup(), SmallMachines.DtModule() })
-        {
-            var whole = StateSpace.Explore(m, Options(Strategy.Bfs, 8, null, GroupInvariants.GroupedByOwnIommu));
-            var one = StateSpace.Explore(m, Options(Strategy.Bfs, 8, new Shard(0, 2), GroupInvariants.GroupedByOwnIommu));
-            var two = StateSpace.Explore(m, Options(Strategy.Bfs, 8, new Shard(1, 2), GroupInvariants.GroupedByOwnIommu));
-            Assert.True(whole.States > 30, $"{m.Name}: {whole.States} states");
-            Assert.Empty(one.Visited.Intersect(two.Visited));
-            Assert.True(whole.Visited.SequenceEqual(one.Visited.Concat(two.Visited).Order()));
-            Assert.NotEmpty(one.Visited);
-            Assert.NotEmpty(two.Visited);
-        }
+        { "split-group", 2 }, { "split-group", 3 }, { "split-group", 5 },
+        { "arm32-ipmmu-teardown", 2 }, { "modular-smmu-acpi", 4 },
+        { "coherent-mask-overflow", 3 }, { "virtio-iommu-reload", 3 }, { "modular-smmu-dt", 4 },
+    };
+
+    private static Checker.Model.State.Machine ShardMachine(string name) => name switch
+    {
+        "split-group" => SmallMachines.SplitGroup(),
+        "dt-module" => SmallMachines.DtModule(),
+        _ => ScenarioFiles.Load(name),
+    };
+
+    [Theory]
+    [MemberData(nameof(ShardCases))]
+    public void Shards_split_the_frontier_and_together_cover_every_state_and_verdict_of_one_run(string name, int n)
+    {
+        var m = ShardMachine(name);
+        const int depth = 9;
+        var whole = StateSpace.Explore(m, Options(Strategy.Bfs, depth) with { OnFound = null });
+        // Few frontier states per shard, so these small machines split at a shallow level.
+        var shards = Enumerable.Range(0, n)
+            .Select(i => StateSpace.Explore(m, Options(Strategy.Bfs, depth, new Shard(i, n)) with { FrontierPerShard = 2 })).ToList();
+        Assert.True(whole.States > 20, $"{name}: {whole.States} states");
+        // The union of the shards' states is exactly the plain run's.
+        Assert.Equal(whole.Visited, shards.SelectMany(s => s.Visited).Distinct().Order());
+        // Each shard does part of the work: the split happened.
+        Assert.All(shards, s => Assert.True(s.States < whole.States, $"{name} {n}: a shard visited all {s.States} states"));
+        // Verdicts agree: the same properties broken, with the same shortest counterexample length.
+        var plain = whole.Found.ToDictionary(f => f.Violation.Property, f => f.Events.Length);
+        var union = shards.SelectMany(s => s.Found).GroupBy(f => f.Violation.Property).ToDictionary(g => g.Key, g => g.Min(f => f.Events.Length));
+        Assert.Equal(plain.OrderBy(kv => kv.Key), union.OrderBy(kv => kv.Key));
+        Assert.Equal(whole.Complete, shards.All(s => s.Complete));
     }
 
-    [Fact]
-    public void Shards_together_find_the_violations_of_one_run()
+    [Theory]
+    [InlineData(Strategy.Dfs)]
+    [InlineData(Strategy.Random)]
+    public void Swarm_members_search_in_their_own_orders_and_each_finds_the_bug(Strategy strategy)
     {
-        var m = SmallMachines.DtModule();
-        var whole = StateSpace.Explore(m, Options(Strategy.Bfs, 10));
-        var shards = Enumerable.Range(0, 3).Select(i => StateSpace.Explore(m, Options(Strategy.Bfs, 10, new Shard(i, 3)))).ToList();
-        var names = whole.Found.Select(f => f.Violation.Property).ToHashSet();
-        Assert.NotEmpty(names);
-        Assert.Subset(shards.SelectMany(s => s.Found).Select(f => f.Violation.Property).ToHashSet(), names);
-        Assert.Equal(whole.States, shards.Sum(s => s.States));
+        var m = SmallMachines.SplitGroup();
+        var inv = GroupInvariants.NonAcsSiblingsShareGroup;
+        var members = Enumerable.Range(0, 4).Select(i => StateSpace.Explore(m, Options(strategy, 20, new Shard(i, 4), inv) with { Swarm = true })).ToList();
+        Assert.All(members, s => Assert.Equal(inv.Name, Assert.Single(s.Found).Violation.Property));
+        // Different seeds and event orders: the members do not all walk into the same counterexample.
+        Assert.True(members.Select(s => string.Join(";", s.Found[0].Events)).Distinct().Count() > 1);
     }
 
     [Fact]

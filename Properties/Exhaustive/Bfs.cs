@@ -32,9 +32,17 @@ public static class Bfs
         bool por = options.PartialOrder;
         var tree = new PathTree(por);
         int depth = 0;
-        bool stopped = false;
+        bool stopped = false, split = options.Shard.Count == 1;
         while (tree.Top.Count > 0 && depth < options.MaxDepth && !stopped)
         {
+            if (!split && tree.Top.Count >= (long)options.FrontierPerShard * options.Shard.Count)
+            {
+                // The shared prefix ends here: this shard keeps its part of the frontier. The
+                // others' frontier states stay in the visited set, so their subtrees are not
+                // entered through them.
+                tree.KeepTop(options.Shard.Keeps);
+                split = true;
+            }
             var frontier = tree.Top;
             var events = tree.EventTable();
             var next = tree.Grow();
@@ -185,6 +193,17 @@ public static class Bfs
 
         public Level At(int depth) => _levels[depth];
 
+        /// <summary>Replaces the deepest level by the states of it that KEEP accepts (by index), in order.</summary>
+        public void KeepTop(Func<int, bool> keep)
+        {
+            var top = _levels[^1];
+            var kept = new Level(bounds);
+            for (int i = 0; i < top.Count; i++)
+                if (keep(i))
+                    kept.Add(top.Parent(i), top.Event(i), top.Bound(i));
+            _levels[^1] = kept;
+        }
+
         public Level Grow()
         {
             _levels.Add(new Level(bounds));
@@ -272,16 +291,13 @@ internal sealed class Search(ExploreOptions options)
 
     public bool[] FoundFlags() => [.. _found.Select(f => f is not null)];
 
-    /// <summary>Marks FP visited; true when it is new. Only states the shard owns are counted.</summary>
+    /// <summary>Marks FP visited; true when it is new.</summary>
     public bool Visit(ulong fp)
     {
         if (!_visited.Add(fp))
             return false;
-        if (options.Shard.Owns(fp))
-        {
-            States++;
-            _owned?.Add(fp);
-        }
+        States++;
+        _owned?.Add(fp);
         return true;
     }
 

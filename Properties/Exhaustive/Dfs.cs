@@ -33,6 +33,8 @@ public static class Dfs
                 continue;
             transitions.Clear();
             Successors.Expand(w, options, run.FoundFlags(), transitions);
+            if (options.Swarm)
+                Shuffle(transitions, Exploration.Explorer.TestSeed(options.RunSeed, (int)(expanded & int.MaxValue)));
             var fresh = new List<(World, EventPath)>();
             foreach (var t in transitions)
                 if (run.Take(m, path, t))
@@ -47,6 +49,17 @@ public static class Dfs
             stopped |= run.AllFound;
         }
         return run.Outcome(deepest, !stopped && stack.Count == 0, clock.ElapsedMilliseconds);
+    }
+
+    /// <summary>A Fisher-Yates shuffle of a state's transitions from SEED (a swarm member's own event order).</summary>
+    private static void Shuffle(List<Transition> transitions, ulong seed)
+    {
+        for (int i = transitions.Count - 1; i > 0; i--)
+        {
+            seed = Exploration.Explorer.TestSeed(seed, i);
+            int j = (int)(seed % (ulong)(i + 1));
+            (transitions[i], transitions[j]) = (transitions[j], transitions[i]);
+        }
     }
 }
 
@@ -73,7 +86,7 @@ public static class RandomWalks
             var results = new List<(EventPath, Transition)>[Batch];
             var found = run.FoundFlags();
             int first = walks;
-            Parallel.For(0, Batch, k => results[k] = Walk(boot, options, found, Exploration.Explorer.TestSeed(options.Seed, first + k)));
+            Parallel.For(0, Batch, k => results[k] = Walk(boot, options, found, Exploration.Explorer.TestSeed(options.RunSeed, first + k)));
             foreach (var walk in results)
                 foreach (var (path, t) in walk)
                     run.Take(m, path, t);

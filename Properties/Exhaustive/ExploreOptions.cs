@@ -8,13 +8,22 @@ namespace Checker.Properties.Exhaustive;
 
 public enum Strategy { Bfs, Dfs, Random }
 
-/// <summary>Shard INDEX (0-based) of COUNT: it owns the states whose fingerprint falls in its share.</summary>
+/// <summary>
+/// Shard INDEX (0-based) of COUNT. For BFS it splits the state space (docs/explore.md): every
+/// shard runs the same breadth-first prefix to a frontier of at least
+/// <see cref="FrontierPerShard"/> x COUNT states, keeps the frontier states whose index is INDEX
+/// modulo COUNT, and explores only what lies below them. For DFS and random walks it is a member
+/// of a swarm (<see cref="ExploreOptions.Swarm"/>): its own seed and event order over the whole space.
+/// </summary>
 public readonly record struct Shard(int Index, int Count)
 {
     public static readonly Shard Whole = new(0, 1);
 
-    /// <summary>The owner of a state: a multiplicative hash of its fingerprint, so shards get even shares.</summary>
-    public bool Owns(ulong fp) => Count == 1 || (int)((unchecked(fp * 0x9E3779B97F4A7C15UL) >> 32) % (ulong)Count) == Index;
+    /// <summary>Frontier states per shard at the split: enough that subtrees of uneven size even out.</summary>
+    public const int FrontierPerShard = 64;
+
+    /// <summary>Whether frontier state K (in BFS order) is this shard's.</summary>
+    public bool Keeps(int k) => k % Count == Index;
 
     public override string ToString() => $"{Index + 1}/{Count}";
 }
@@ -33,6 +42,18 @@ public sealed record ExploreOptions(
     bool PartialOrder = false)
 {
     public const int DefaultMaxDepth = 40;
+
+    /// <summary>
+    /// Swarm mode (DFS and random walks): shard I explores the whole space with its own seed and
+    /// (DFS) its own order of each state's events, as in swarm verification.
+    /// </summary>
+    public bool Swarm { get; init; }
+
+    /// <summary>Frontier states per shard at which a sharded BFS splits (<see cref="Shard.FrontierPerShard"/>; tests use fewer).</summary>
+    public int FrontierPerShard { get; init; } = Shard.FrontierPerShard;
+
+    /// <summary>The seed of this run: the given one, or for a swarm member one drawn from it and the shard.</summary>
+    public ulong RunSeed => Swarm && Shard.Count > 1 ? Exploration.Explorer.TestSeed(Seed, Shard.Index + 1_000_000) : Seed;
 
     /// <summary>Ctrl-C: the run ends after the batch (or stretch of states) under way, as a time budget would end it.</summary>
     public CancellationToken Cancel { get; init; }

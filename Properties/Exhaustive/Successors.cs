@@ -47,13 +47,10 @@ public static class Successors
             var after = Kernel.Step(w, e);
             ulong fp = Fingerprint.Of(after);
             Violation? v = null;
-            if (options.Shard.Owns(fp))
-            {
-                var view = new StepView(w, e, after);
-                for (int i = 0; i < options.Invariants.Length && v is null; i++)
-                    if (!found[i])
-                        v = options.Invariants[i].Check(view);
-            }
+            var view = new StepView(w, e, after);
+            for (int i = 0; i < options.Invariants.Length && v is null; i++)
+                if (!found[i])
+                    v = options.Invariants[i].Check(view);
             into.Add(new Transition(e, keepWorlds || v is not null ? after : null, fp, v));
         }
     }

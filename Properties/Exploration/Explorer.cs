@@ -11,9 +11,10 @@ namespace Checker.Properties.Exploration;
 /// <summary>
 /// What `check` is asked to do. With ALL the run goes on after a property breaks, with the
 /// properties not yet broken, so that every property gets its own counterexample or verdict.
-/// CANCEL (Ctrl-C) ends the run after the batch under way.
+/// CANCEL (Ctrl-C) ends the run after the batch under way. With NOSCRIPT every ordering is drawn
+/// at random, the first too: the scenario's script is not tried as ordering 0.
 /// </summary>
-public sealed record CheckOptions(ImmutableArray<Invariant> Invariants, ulong Seed, int MaxTests, double? TimeBudgetSeconds, GenConfig Gen)
+public sealed record CheckOptions(ImmutableArray<Invariant> Invariants, ulong Seed, int MaxTests, double? TimeBudgetSeconds, GenConfig Gen, bool NoScript = false)
 {
     public const int DefaultMaxTests = 10_000;
 
@@ -25,8 +26,35 @@ public sealed record CheckOptions(ImmutableArray<Invariant> Invariants, ulong Se
 /// <summary>Why a check ended: every ordering asked was tried, or what stopped it first.</summary>
 public enum CheckStop { Finished, FirstCounterexample, EveryPropertyBroken, TimeBudget, Interrupted }
 
-/// <summary>A counterexample and the 0-based ordering that found it.</summary>
-public sealed record FoundOrdering(Counterexample Counterexample, int Ordering);
+/// <summary>
+/// A counterexample and the 0-based ordering that found it; with it, the later orderings of the
+/// same batch that broke the same property (up to <see cref="Explorer.MaxStarts"/> in all, in
+/// ordering order): more starting points for the shrinker.
+/// </summary>
+public sealed record FoundOrdering(Counterexample Counterexample, int Ordering)
+{
+    public ImmutableArray<FoundOrdering> Others { get; init; } = [];
+
+    /// <summary>
+    /// Shrinks this counterexample and the others and keeps the shortest result (fewest events;
+    /// among equally short ones the earliest ordering's): shrinking is a local search, and
+    /// orderings that break a property in different ways shrink to different local minima.
+    /// </summary>
+    public (FoundOrdering Start, Counterexample Shrunk, Shrinkers.ShrinkResult Stats) ShrinkBest(Invariant invariant)
+    {
+        var starts = Others.Insert(0, this with { Others = [] });
+        var shrunk = new (Counterexample, Shrinkers.ShrinkResult)[starts.Length];
+        Parallel.For(0, starts.Length, k => shrunk[k] = starts[k].Counterexample.Shrink(invariant));
+        int best = 0, tried = 0;
+        for (int k = 0; k < starts.Length; k++)
+        {
+            tried += shrunk[k].Item2.Tried;
+            if (shrunk[k].Item2.Result.Events.Length < shrunk[best].Item2.Result.Events.Length)
+                best = k;
+        }
+        return (starts[best], shrunk[best].Item1, shrunk[best].Item2 with { Tried = tried });
+    }
+}
 
 /// <summary>Progress of a running check, for the TTY.</summary>
 public readonly record struct CheckProgress(int Tests, long Steps, int MaxTests);
@@ -52,6 +80,9 @@ public sealed record CheckOutcome(int Tests, long Steps, Counterexample? Found, 
 public static class Explorer
 {
     private const int BatchSize = 64;
+
+    /// <summary>Failing orderings of a property's first failing batch handed to the shrinker (the first of them is the one reported as found).</summary>
+    public const int MaxStarts = 8;
 
     public static CheckOutcome Check(Machine m, CheckOptions options, Action<CheckProgress>? progress = null)
     {
@@ -83,8 +114,11 @@ public static class Explorer
                 steps += results[k].Events.Length;
                 if (results[k].First is not { } v || found.Any(f => f.Counterexample.Violation.Property == v.Violation.Property))
                     continue;
-                var events = results[k].Events.Select(e => e.Event).ToImmutableArray();
-                found.Add(new FoundOrdering(new Counterexample(m, events, v.Violation, results[k].Final), tests + k));
+                var others = ImmutableArray.CreateBuilder<FoundOrdering>();
+                for (int j = k + 1; j < batch && others.Count + 1 < MaxStarts; j++)
+                    if (results[j].First is { } o && o.Violation.Property == v.Violation.Property)
+                        others.Add(Found(m, results[j], tests + j));
+                found.Add(Found(m, results[k], tests + k) with { Others = others.ToImmutable() });
                 if (!options.All)
                     return Outcome(tests + k + 1, CheckStop.FirstCounterexample);
             }
@@ -114,6 +148,9 @@ public static class Explorer
         }
     }
 
+    private static FoundOrdering Found(Machine m, RunResult r, int ordering) =>
+        new(new Counterexample(m, [.. r.Events.Select(e => e.Event)], r.First!.Violation, r.Final), ordering);
+
     /// <summary>The seed of test I: SplitMix64 of the run's seed and I, so tests are independent and reproducible.</summary>
     public static ulong TestSeed(ulong seed, int test)
     {
@@ -132,7 +169,7 @@ public static class Explorer
     /// </summary>
     private static RunResult RunTest(Machine m, FsCheck.Gen<int[]> choices, CheckOptions options, int test)
     {
-        if (test == 0 && !m.Script.IsEmpty)
+        if (test == 0 && !m.Script.IsEmpty && !options.NoScript)
             return Runner.Run(m, ScriptOrdering(m).Select(e => new TimedEvent(e, null)), options.Invariants, stopAtFirst: true);
         // Quiet: a random ordering's log is never read (a counterexample's log comes from a fresh replay).
         var w = Kernel.Boot(m) with { Quiet = true };

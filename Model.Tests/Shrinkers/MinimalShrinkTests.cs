@@ -1,0 +1,126 @@
+using System.Collections.Immutable;
+using Checker.Properties.Exhaustive;
+using Checker.Properties.Exploration;
+using Checker.Properties.Generation;
+using Checker.Properties.Invariants;
+using Checker.Shrinkers;
+
+namespace Checker.Model.Tests.Shrinkers;
+
+/// <summary>
+/// Shrinking to the true minimum: `check --no-script` on every bundled scenario that has a
+/// counterexample, a few seeds each, shrinks to a counterexample that breadth-first search
+/// proves shortest, both on its own pruned machine and on the scenario's whole machine.
+/// </summary>
+public class MinimalShrinkTests
+{
+    private static CheckOutcome Check(Checker.Model.State.Machine m, Invariant? inv, ulong seed) =>
+        Explorer.Check(m, new CheckOptions(inv is null ? Catalogue.All : [inv], seed, 2000, null, GenConfig.Default, NoScript: true));
+
+    /// <summary>The shortest violation of INV on M within MAXDEPTH events, by a complete BFS (null when there is none).</summary>
+    private static int? BfsMinimum(Checker.Model.State.Machine m, Invariant inv, int maxDepth)
+    {
+        var outcome = StateSpace.Explore(m, new ExploreOptions([inv], Strategy.Bfs, maxDepth, null, Shard.Whole, GenConfig.Default));
+        return outcome.Found.IsEmpty ? null : outcome.Found[0].Events.Length;
+    }
+
+    [Theory]
+    [InlineData("arm32-ipmmu-teardown", 1)]
+    [InlineData("arm32-ipmmu-teardown", 2)]
+    [InlineData("coherent-mask-overflow", 1)]
+    [InlineData("coherent-mask-overflow", 2)]
+    [InlineData("hisilicon-d05-builtin", 6)]
+    [InlineData("hisilicon-d05-builtin", 7)]
+    [InlineData("hisilicon-d05-mlx5-module", 1)]
+    [InlineData("modular-smmu-acpi", 1)]
+    [InlineData("modular-smmu-acpi", 2)]
+    [InlineData("modular-smmu-dt", 1)]
+    [InlineData("pcie-switch-acs", 1)]
+    [InlineData("virtio-iommu-reload", 1)]
+    [InlineData("virtio-iommu-reload", 2)]
+    public void Check_without_the_script_shrinks_to_what_bfs_proves_shortest(string scenario, ulong seed)
+    {
+        var m = ScenarioFiles.Load(scenario);
+        var outcome = Check(m, null, seed);
+        Assert.NotNull(outcome.Found);
+        var inv = Catalogue.All.Single(i => i.Name == outcome.Found!.Violation.Property);
+        var (_, shrunk, _) = outcome.AllFound[0].ShrinkBest(inv);
+        int n = shrunk.Events.Length;
+        // Nothing shorter on the pruned machine: an unbounded-budget exact search to n-1 events is exhausted.
+        var exact = ExactSearch.Shortest(shrunk.Machine, inv, GenConfig.Default, n - 1, long.MaxValue);
+        Assert.True(exact.Exhausted);
+        Assert.Null(exact.Shortest);
+        // Nothing shorter on the whole machine either (pruning a machine can make a failure shorter,
+        // never longer: the pruned machine's shortest is at most the whole machine's).
+        if (scenario is not ("hisilicon-d05-builtin" or "hisilicon-d05-mlx5-module" or "pcie-switch-acs"))
+            Assert.True(BfsMinimum(m, inv, n - 1) is null, $"{scenario}: BFS finds a violation shorter than {n}");
+    }
+
+    [Fact]
+    public void The_reordering_passes_take_the_d05_seeds_deletion_leaves_above_six_events_to_six()
+    {
+        var m = ScenarioFiles.Load("hisilicon-d05-builtin");
+        var inv = GroupInvariants.NonAcsSiblingsShareGroup;
+        bool Fails(Candidate c) => Counterexample.Fails(c.Machine, c.Events, inv);
+        int stuck = 0;
+        for (ulong seed = 1; seed <= 12; seed++)
+        {
+            var found = Check(m, inv, seed).Found!;
+            // Deletion and machine pruning alone (the greedy pass) stop at a 1-minimal ordering...
+            var greedy = found.AsCandidate;
+            for (bool improved = true; improved;)
+            {
+                improved = false;
+                foreach (var c in Minimizer.Shrinks(greedy, EventGen.ProbeErrnos))
+                    if (c.Size.CompareTo(greedy.Size) <= 0 && !(c.Events == greedy.Events && c.Machine == greedy.Machine) && Fails(c))
+                    {
+                        greedy = c;
+                        improved = true;
+                        break;
+                    }
+            }
+            if (greedy.Events.Length == 6)
+                continue;
+            stuck++;
+            // ...from which a swap, a move or a replacement followed by a deletion reaches six, which
+            // BFS proves shortest on the D05 (Bfs_on_the_d05_finds_the_six_event_counterexample_of_check).
+            var reordered = Minimizer.Minimize(greedy, Fails, EventGen.ProbeErrnos, (c, i) => Counterexample.EnabledBefore(c, i, GenConfig.Default)).Result;
+            Assert.Equal(6, reordered.Events.Length);
+        }
+        Assert.True(stuck > 0, "deletion alone reached six on every seed: the test shows nothing");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void The_d05_split_group_shrinks_to_six_events_from_random_orderings(ulong seed)
+    {
+        var m = ScenarioFiles.Load("hisilicon-d05-builtin");
+        var inv = GroupInvariants.NonAcsSiblingsShareGroup;
+        var (_, shrunk, _) = Check(m, inv, seed).AllFound[0].ShrinkBest(inv);
+        Assert.Equal(6, shrunk.Events.Length);
+    }
+
+    [Fact]
+    public void The_pcie_switch_split_group_shrinks_to_the_eight_events_bfs_proves_shortest()
+    {
+        var m = ScenarioFiles.Load("pcie-switch-acs");
+        var inv = GroupInvariants.NonAcsSiblingsShareGroup;
+        var (_, shrunk, _) = Check(m, inv, 1).AllFound[0].ShrinkBest(inv);
+        Assert.Equal(8, shrunk.Events.Length);
+        Assert.Null(BfsMinimum(m, inv, 7));
+    }
+
+    [Fact]
+    public void No_script_makes_ordering_zero_random_too()
+    {
+        var m = ScenarioFiles.Load("hisilicon-d05-builtin");
+        var inv = GroupInvariants.NonAcsSiblingsShareGroup;
+        var scripted = Explorer.Check(m, new CheckOptions([inv], 1, 1, null, GenConfig.Default));
+        var random = Check(m, inv, 1);
+        Assert.Equal(0, scripted.FailingTest);
+        Assert.Equal(Explorer.ScriptOrdering(m).Length > 0, scripted.Found is not null);
+        Assert.NotEqual(scripted.Found!.Events, random.Found!.Events);
+    }
+}
