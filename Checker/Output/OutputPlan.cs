@@ -220,7 +220,13 @@ public sealed class OutputPlan
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             TryDelete(probe);
-            throw new UsageException($"{flag} {path}: cannot write in {dir}: {e.Message}");
+            string why = e switch
+            {
+                UnauthorizedAccessException => "permission denied",
+                FileNotFoundException or DirectoryNotFoundException => "the directory does not accept new files",
+                _ => "a file cannot be created there",
+            };
+            throw new UsageException($"{flag} {path}: cannot write in {dir}: {why}");
         }
     }
 

@@ -48,6 +48,27 @@ public class ExplainTests
     }
 
     [Fact]
+    public void A_root_port_bound_after_a_failed_group_add_is_explained_by_the_failure_not_by_its_IOMMU()
+    {
+        // parent-link on the D05 with faults: the root port's group add fails (-ENOSPC), it binds
+        // without a group, and its functions each get their own. The IOMMU was registered all along.
+        var r = CliRun.Run("replay", Path.Combine(ScenarioFiles.RepoRoot, "Model.Tests", "Fixtures", "explain", "d05-parent-link-attach-failed.json"), "--json");
+        Assert.Equal(1, r.Exit);
+        var cx = CliRun.FirstCounterexample(r.Json);
+        var groupings = cx.GetProperty("explanation").GetProperty("steps").EnumerateArray()
+            .SelectMany(s => s.GetProperty("changes").EnumerateArray())
+            .Where(c => c.GetProperty("function").GetString() == "pci_device_group").ToList();
+        Assert.NotEmpty(groupings);
+        Assert.All(groupings, g =>
+        {
+            string reason = g.GetProperty("reason").GetString()!;
+            Assert.Contains("adding it to its group failed", reason);
+            Assert.Contains("Failed to add to iommu group", reason);
+            Assert.DoesNotContain("was not registered", reason);
+        });
+    }
+
+    [Fact]
     public void Every_event_has_a_role_and_an_enabling_event_names_a_later_one()
     {
         foreach (var file in Directory.GetFiles(Path.Combine(ScenarioFiles.Directory, "regressions"), "*.json"))

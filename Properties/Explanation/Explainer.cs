@@ -201,7 +201,7 @@ public static class Explainer
                     return ($"its probe failed at event {failed + 1}", failed);
                 case ProbeStatus.Bound:
                     int bound = LastChange(i, dev, s => s.IsBound);
-                    return ($"it was bound at event {bound + 1} while its IOMMU was not registered, so dma_configure gave it no group", bound);
+                    return (WhyBoundUngrouped(bound, dev), bound);
             }
             var drivers = m.Index.DriversMatching[dev];
             // Under the probe-time rules a device is grouped in dma_configure, when a driver probes it.
@@ -213,6 +213,31 @@ public static class Explainer
             if (registered.Count == 0)
                 return ($"it was {addedAt} but not probed yet: {string.Join(" or ", drivers.Select(r => m.Drivers[r].Name))}, which matches it, was not registered yet{atProbe}", added);
             return ($"it was {addedAt} but not probed yet{atProbe}", added);
+        }
+
+        /// <summary>
+        /// Why DEV was bound at event I (0-based) without a group, from what that event did: the group
+        /// add failed (iommu_group_add_device returning an error, logged as "Failed to add to iommu
+        /// group"), its IOMMU was not registered when dma_configure ran, or it is behind no IOMMU.
+        /// </summary>
+        private string WhyBoundUngrouped(int i, int dev)
+        {
+            string at = i >= 0 ? $" at event {i + 1}" : "";
+            if (i >= 0)
+            {
+                string name = m.Devices[dev].Name;
+                var failed = worlds[i + 1].Log.Lines.Skip(worlds[i].Log.Count)
+                    .LastOrDefault(l => l.Text.Contains(name, StringComparison.Ordinal)
+                        && l.Text.Contains("Failed to add to iommu group", StringComparison.Ordinal));
+                if (failed is not null)
+                    return $"it was bound{at} without a group: adding it to its group failed (\"{failed.Text}\")";
+            }
+            if (m.Devices[dev].Iommu is not int inst)
+                return $"it was bound{at} and is behind no IOMMU, so it has no group";
+            bool registered = i >= 0 && worlds[i + 1].Instances[inst].Registered;
+            return registered
+                ? $"it was bound{at} without a group"
+                : $"it was bound{at} while {m.Iommus[inst].Name} was not registered, so dma_configure gave it no group";
         }
 
         /// <summary>Why DEV's probe was deferred at event I (0-based).</summary>
