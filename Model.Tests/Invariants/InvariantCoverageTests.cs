@@ -6,7 +6,7 @@ using Checker.Properties.Matrix;
 namespace Checker.Model.Tests.Invariants;
 
 /// <summary>
-/// Every invariant of spec section 7 is broken somewhere and holds somewhere: a property that
+/// Every invariant of docs/semantics.md, "Invariants" is broken somewhere and holds somewhere: a property that
 /// never fails is not checked, one that always fails says nothing. Each row of <see cref="Table"/>
 /// is an invariant, a scenario of scenarios/, the variant that has the bug the invariant names and
 /// the variant with the fix; docs/bugs.md reasons out why it breaks or holds. The orderings are the

@@ -6,7 +6,7 @@ using Checker.Properties.Exploration;
 namespace Checker.Model.Tests.Semantics;
 
 /// <summary>
-/// The logical clock and the boot log (spec section 3 "Events and the clock", sections 4 and 8):
+/// The logical clock and the boot log (docs/semantics.md, "Events" and "The boot log"):
 /// timestamps, the dmesg form, group removal and id reuse, a refused rmmod.
 /// </summary>
 public class ClockAndLogTests

@@ -4,7 +4,7 @@ using Checker.Model.Tests.Support;
 namespace Checker.Model.Tests.Semantics;
 
 /// <summary>
-/// Probe deferral for a master whose IOMMU is missing (spec section 3, really_probe step 2, and
+/// Probe deferral for a master whose IOMMU is missing (docs/semantics.md, "Events", really_probe step 2, and
 /// "Deferred probing"): of_iommu_xlate vs iort_iommu_xlate, before and after initcalls are done,
 /// a built-in vs a modular IOMMU driver, and fw_devlink's supplier wait.
 /// </summary>
@@ -209,7 +209,7 @@ public class DeferralTests
         Assert.Contains($"{IommuDriver}: probe of {Smmu(fw)} failed with error -12", w.InfoLines());
         if (fwDevlink)
         {
-            // "if the supplier never binds, the consumer never probes" (spec section 6).
+            // "if the supplier never binds, the consumer never probes" (docs/semantics.md, "Policy variants").
             Assert.Equal(ProbeStatus.Deferred, w.Dev(Master(fw)).Status);
             Assert.Equal([$"EveryMatchedDeviceBinds {Master(fw)}"], result.Broken());
             Assert.Equal(events.Count - 1, result.First!.Step);

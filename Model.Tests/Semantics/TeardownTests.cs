@@ -5,7 +5,7 @@ using Checker.Model.Tests.Support;
 namespace Checker.Model.Tests.Semantics;
 
 /// <summary>
-/// dma_configure and its teardown (spec section 5): the three ARM32 arch_teardown_dma_ops variants
+/// dma_configure and its teardown (docs/semantics.md, "DMA ops"): the three ARM32 arch_teardown_dma_ops variants
 /// on arch-set and third-party ops, the coherent-mask overflow, and the two fallbacks to direct ops.
 /// </summary>
 public class TeardownTests
@@ -117,7 +117,7 @@ public class TeardownTests
         var result = Steps.Check(m, [.. boot, $"unbind {Sd}", $"bind {Sd} {SdDriver}"]);
         Assert.Equal(afterBind, Describe(result.Final, result.Final.Dev(Sd).Ops));
         // StepView.Quiescent does not know the script goes on after `unbind`, so the runner also
-        // reports EveryMatchedDeviceBinds for the unbound SD host at that step; the spec's quiescence
+        // reports EveryMatchedDeviceBinds for the unbound SD host at that step; quiescence as docs/semantics.md defines it
         // ("the script is done") is only after `bind`, where everything is bound. Not this test's subject.
         Assert.Equal(expectedBroken, result.Broken().Where(b => !b.StartsWith("EveryMatchedDeviceBinds", StringComparison.Ordinal)));
     }
@@ -160,7 +160,7 @@ public class TeardownTests
         Assert.Equal(ulong.MaxValue, w.Dev(Dma).CoherentMask);
     }
 
-    /// <summary>An SMMU with one context and two coherent DT masters (spec section 4, the -ENOSPC case).</summary>
+    /// <summary>An SMMU with one context and two coherent DT masters (docs/semantics.md, "Groups", the -ENOSPC case).</summary>
     private static Machine OneContext(string fallback, bool secondMaster = true) =>
         new MachineBuilder(Arch.Arm64).Variant("fallback", fallback)
             .Iommu("smmu0", "2b400000.smmu", "arm-smmu", contexts: 1)

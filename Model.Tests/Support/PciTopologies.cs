@@ -51,7 +51,7 @@ public sealed record PciTopology(string Name, ImmutableArray<PciFunction> Functi
     public IEnumerable<int> ChildFirst => ParentFirst.Reverse();
 }
 
-/// <summary>The topologies the group and partition tests share (spec section 4), by name.</summary>
+/// <summary>The topologies the group and partition tests share (docs/semantics.md, "Groups"), by name.</summary>
 public static class PciTopologies
 {
     private const AcsFlags Acs = AcsFlags.Required;

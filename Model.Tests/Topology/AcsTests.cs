@@ -5,8 +5,8 @@ using Checker.Model.Tests.Support;
 namespace Checker.Model.Tests.Topology;
 
 /// <summary>
-/// Acs.Enabled against pci_acs_enabled(pdev, REQ_ACS_FLAGS) in drivers/pci/pci.c and spec
-/// section 4 "ACS", one row per PCIe type.
+/// Acs.Enabled against pci_acs_enabled(pdev, REQ_ACS_FLAGS) in drivers/pci/pci.c (docs/semantics.md,
+/// "Groups"), one row per PCIe type.
 /// </summary>
 public class AcsTests
 {

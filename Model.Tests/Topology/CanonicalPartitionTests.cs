@@ -6,7 +6,7 @@ using static Checker.Model.Tests.Support.PciTopologies;
 namespace Checker.Model.Tests.Topology;
 
 /// <summary>
-/// The canonical partition (spec section 4): "the groups Linux would form if every device were
+/// The canonical partition (docs/semantics.md, "Groups"): "the groups Linux would form if every device were
 /// grouped parents first", on the hand-built trees of the group tests and on mixed machines.
 /// </summary>
 public class CanonicalPartitionTests

@@ -8,7 +8,7 @@ namespace Checker.Model.Tests.Topology;
 /// pci_device_group() (drivers/iommu/iommu.c, v5.3) driven through Kernel.Step: the SMMU registers
 /// first, then each function's driver probes in the chosen order, and dma_configure groups it. Group
 /// ids come from the ida (smallest free, from 0) in probe order, so each expected id below follows
-/// from walking the search of spec section 4 by hand in that order.
+/// from walking the search of docs/semantics.md, "Groups" by hand in that order.
 /// </summary>
 public class PciDeviceGroupTests
 {
@@ -32,7 +32,7 @@ public class PciDeviceGroupTests
         // Child first (02:01.0, 02:00.0, bridge, port): the walk visits the bridge, but it has no group
         // yet, and get_pci_alias_group(bridge) looks on the bridge's bus, not below it: "the search looks
         // up, never down: a device grouped before its non-isolating parent bridge gets a group of its own,
-        // and the bridge, grouped later, gets another" (spec section 4).
+        // and the bridge, grouped later, gets another" (docs/semantics.md, "Groups").
         [PcieToPciBridge.Name] = new([0, 1, 1, 1], [3, 2, 1, 0], true),
         // get_pci_alias_group: 01:00.1 aliases 01:00.0 ("we alias them or they alias us").
         [DmaAliasQuirk.Name] = new([0, 1, 1], [1, 0, 0], false),

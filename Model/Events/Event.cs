@@ -1,7 +1,7 @@
 namespace Checker.Model.Events;
 
 /// <summary>
-/// One atomic step of the model (spec section 3, "Events and the clock"). Devices, drivers and
+/// One atomic step of the model (docs/semantics.md, "Events", "Events and the clock"). Devices, drivers and
 /// IOMMU instances are named by their index in the <see cref="State.Machine"/>; <see cref="EventText"/>
 /// converts to and from the names a kernel engineer reads.
 /// </summary>

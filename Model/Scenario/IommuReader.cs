@@ -33,7 +33,7 @@ internal static class IommuReader
         if (arch == Arch.X86)
         {
             // intel-iommu and amd-iommu register at rootfs_initcall from the DMAR/IVRS tables,
-            // not when a driver binds a device (spec section 1).
+            // not when a driver binds a device (docs/semantics.md, "The machine and the state").
             foreach (var key in new[] { "device", "driver" })
                 if (f.Get(key) is { } node)
                     throw f.File.Error(node, f.PathOf(key),

@@ -131,7 +131,7 @@ internal static class PciValidation
             }
     }
 
-    /// <summary>Quirk aliases are devfns on the device's own bus (spec section 1).</summary>
+    /// <summary>Quirk aliases are devfns on the device's own bus (docs/semantics.md, "The machine and the state").</summary>
     private static int CheckAlias(
         ScenarioFile file, IReadOnlyList<DeviceDraft> devices, NameTable names, int?[] parents, int dev, Located<string> reference)
     {

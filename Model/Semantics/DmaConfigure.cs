@@ -9,7 +9,7 @@ public static partial class Kernel
 
     /// <summary>
     /// Mirrors dma_configure() -> of_dma_configure()/acpi_dma_configure(): look the IOMMU up through
-    /// the firmware (deferring or giving up as section 3 says), group the device, compute the mask
+    /// the firmware (deferring or giving up as docs/semantics.md, "Probing: really_probe()", says), group the device, compute the mask
     /// (DT), then arch_setup_dma_ops. Returns false for -EPROBE_DEFER, the only error it reports.
     /// </summary>
     private static (World World, bool Ok) DmaConfigure(World w, int dev)
@@ -33,7 +33,7 @@ public static partial class Kernel
     }
 
     /// <summary>
-    /// The firmware half: of_iommu_xlate() for DT, iort_iommu_xlate() for ACPI (spec section 3,
+    /// The firmware half: of_iommu_xlate() for DT, iort_iommu_xlate() for ACPI (docs/semantics.md, "Events",
     /// really_probe step 2), plus the `defer-to-parent` variant's extra wait for the parent bridge.
     /// </summary>
     private static (World World, IommuLookup Lookup) IommuXlate(World w, int dev)

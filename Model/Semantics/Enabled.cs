@@ -5,7 +5,7 @@ namespace Checker.Model.Semantics;
 
 public static partial class Kernel
 {
-    /// <summary>Whether E makes sense in W (spec section 3: "An event is enabled only when ...").</summary>
+    /// <summary>Whether E makes sense in W (docs/semantics.md, "Events": "An event is enabled only when ...").</summary>
     public static bool IsEnabled(World w, Event e) => e is Boot || WhyDisabled(w, e) is null;
 
     /// <summary>Null when E is enabled in W, else the reason in a few words.</summary>

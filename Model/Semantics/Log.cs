@@ -2,7 +2,7 @@ using Checker.Model.State;
 
 namespace Checker.Model.Semantics;
 
-/// <summary>Boot-log writing: every line advances the clock by 1 µs (spec section 3, "Clock").</summary>
+/// <summary>Boot-log writing: every line advances the clock by 1 µs (docs/semantics.md, "Events", "Clock").</summary>
 internal static class Log
 {
     public static World Line(World w, LogLevel level, string text, LogTag tag = LogTag.None, int device = -1)

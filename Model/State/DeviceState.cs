@@ -4,7 +4,7 @@ namespace Checker.Model.State;
 public enum FallbackReason { None, ContextsExhausted, NoDomain }
 
 /// <summary>
-/// The changing state of one device (spec section 2). <see cref="Detached"/> marks a device that
+/// The changing state of one device (docs/semantics.md, "The machine and the state"). <see cref="Detached"/> marks a device that
 /// sysfs `unbind` or `rmmod` took from its driver: the kernel does not probe it again by itself.
 /// <see cref="FwspecOps"/>: the fwspec carries its IOMMU driver's ops (iommu_fwspec_init() with the
 /// ops of a registered instance); a DT fwspec left by a deferred of_iommu_xlate() has none. The

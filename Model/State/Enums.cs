@@ -29,7 +29,7 @@ public enum AcsFlags
     Required = SourceValidation | RequestRedirect | CompletionRedirect | UpstreamForwarding,
 }
 
-/// <summary>Probe status of a device (section 2 of the spec).</summary>
+/// <summary>Probe status of a device (docs/semantics.md, "The machine and the state").</summary>
 public enum ProbeStatus { Unprobed, Deferred, Bound, Failed }
 
 /// <summary>Which dma_map_ops a device uses.</summary>

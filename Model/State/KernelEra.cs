@@ -1,7 +1,7 @@
 namespace Checker.Model.State;
 
 /// <summary>
-/// The reference kernel whose rules a run follows (spec section 9). Eras never mix: every rule of a
+/// The reference kernel whose rules a run follows (docs/semantics.md, "Kernel eras"). Eras never mix: every rule of a
 /// run comes from one of them, and the policy variants are overrides on top of its defaults.
 /// </summary>
 public enum KernelEra

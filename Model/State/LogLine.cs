@@ -70,7 +70,7 @@ public sealed record LogLine
         Device = this.Device;
     }
 
-    /// <summary>The dmesg form of spec section 8: `[SSSSS.UUUUUU] text`.</summary>
+    /// <summary>The dmesg form of docs/semantics.md, "The boot log": `[SSSSS.UUUUUU] text`.</summary>
     public string Format() => string.Create(CultureInfo.InvariantCulture,
         $"[{Micros / 1_000_000,5}.{Micros % 1_000_000:D6}] {Text}");
 }

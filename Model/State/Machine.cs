@@ -53,7 +53,7 @@ public sealed record DeviceSpec(
     PciInfo? Pci,
     SourceLine Source);
 
-/// <summary>What a driver's probe does (spec section 1, drivers).</summary>
+/// <summary>What a driver's probe does (docs/semantics.md, "The machine and the state", drivers).</summary>
 public abstract record ProbeBehaviour
 {
     public static readonly ProbeBehaviour Succeeds = new SucceedsProbe();

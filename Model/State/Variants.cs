@@ -9,7 +9,7 @@ public enum UnloadVariant { Unguarded, ModuleRef }
 public enum FwDevlinkVariant { Off, Permissive, On, Strict }
 
 /// <summary>
-/// The kernel era and the policy variants of spec sections 6 and 9. The era decides every rule
+/// The kernel era and the policy variants of docs/semantics.md, "Policy variants" and "Kernel eras". The era decides every rule
 /// that is not a variant and the variants' defaults (<see cref="ForEra"/>); a variant is an
 /// override on top of its era. The 5.3 defaults are the code the background threads review (so
 /// the bugs they report are found with no flags); every fix is a non-default value.
@@ -26,7 +26,7 @@ public sealed record Variants(
     /// <summary>The 5.3 era with its defaults: what a scenario without `kernel.version` runs.</summary>
     public static readonly Variants Default = new();
 
-    /// <summary>The defaults of ERA (the table of spec section 9).</summary>
+    /// <summary>The defaults of ERA (the table of docs/semantics.md, "Kernel eras").</summary>
     public static Variants ForEra(KernelEra era) => era switch
     {
         KernelEra.V5_3 => Default,

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace Checker.Model.State;
 
 /// <summary>
-/// The whole changing state (spec section 2): immutable; <see cref="Semantics.Kernel.Step"/> returns a
+/// The whole changing state (docs/semantics.md, "The machine and the state"): immutable; <see cref="Semantics.Kernel.Step"/> returns a
 /// new one. Per-device, per-driver and per-instance state is indexed like the machine's lists.
 /// </summary>
 public sealed record World(
@@ -65,7 +65,7 @@ public sealed record World(
     /// <summary>The clock (µs) when late_initcall ran, -1 before: the deferred-probe timeout counts from it.</summary>
     public long LateInitcallClock { get; init; } = -1;
 
-    /// <summary>Quiescence (spec section 3): no deferred work is queued (the caller knows whether its script is done).</summary>
+    /// <summary>Quiescence (docs/semantics.md, "Events"): no deferred work is queued (the caller knows whether its script is done).</summary>
     public bool Quiescent => !WorkQueued;
 
     private readonly ImmutableArray<DeviceState> _devices = Devices;

@@ -3,7 +3,7 @@ using Checker.Model.Topology.Quirks;
 
 namespace Checker.Model.Topology;
 
-/// <summary>ACS isolation of PCI functions (spec section 4, "ACS").</summary>
+/// <summary>ACS isolation of PCI functions (docs/semantics.md, "Groups", "ACS").</summary>
 public static class Acs
 {
     /// <summary>

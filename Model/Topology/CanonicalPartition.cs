@@ -7,7 +7,7 @@ using QuikGraph.Algorithms.ConnectedComponents;
 namespace Checker.Model.Topology;
 
 /// <summary>
-/// The groups Linux would form if every device were grouped parents first (spec section 4): the
+/// The groups Linux would form if every device were grouped parents first (docs/semantics.md, "Groups"): the
 /// connected components of a "must share a group" graph. It depends only on the topology, and is
 /// the oracle of the group invariants. Devices no IOMMU translates belong to no component (-1).
 /// </summary>

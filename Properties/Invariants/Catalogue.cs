@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 
 namespace Checker.Properties.Invariants;
 
-/// <summary>All twelve invariants of spec section 7, in the spec's order.</summary>
+/// <summary>All twelve invariants of docs/semantics.md, "Invariants", in the order of docs/semantics.md.</summary>
 public static class Catalogue
 {
     public static readonly ImmutableArray<Invariant> All =

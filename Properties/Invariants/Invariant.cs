@@ -41,7 +41,7 @@ public readonly record struct StepView(World Before, Event? Event, World After)
 }
 
 /// <summary>
-/// A named, pure check of a step (spec section 7). Names are public API: the CLI's `--property`
+/// A named, pure check of a step (docs/semantics.md, "Invariants"). Names are public API: the CLI's `--property`
 /// and every report use them.
 /// </summary>
 public sealed record Invariant(string Name, string Promise, Func<StepView, Violation?> Check)
