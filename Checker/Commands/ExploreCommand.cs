@@ -32,6 +32,7 @@ public static class ExploreCommand
         var junit = new Option<string?>("--junit") { Description = "Write a JUnit XML report (one test case per property) to FILE" };
         var faults = new Option<bool>("--faults") { Description = "Also explore fault injections, as check --faults generates them" };
         var por = new Option<bool>("--por") { Description = "Partial-order reduction (bfs only): try each run of fault injections in one order (docs/explore.md)" };
+        var noReduce = new Option<bool>("--no-reduce") { Description = "Tell states apart by every order in them, as before the reduced fingerprint (docs/explore.md): for comparison" };
         var seed = CommonOptions.Seed("Seed of the random walks", 1);
         var command = new Command("explore",
             "Explore the scenario's machine exhaustively: every enabled event at every state, states told apart by a "
@@ -39,7 +40,7 @@ public static class ExploreCommand
             + "Every counterexample is shrunk and printed like check's.\n"
             + "Example: checker explore scenarios/coherent-mask-overflow.yaml --depth 12 --junit explore.xml\n" + Cli.ExitCodesHelp)
         {
-            scenario, kernel, property, variant, strategy, depth, budget, shard, corpus, json, junit, summary, faults, seed, por, swarm,
+            scenario, kernel, property, variant, strategy, depth, budget, shard, corpus, json, junit, summary, faults, seed, por, swarm, noReduce,
         };
         command.SetAction(parse =>
         {
@@ -74,6 +75,7 @@ public static class ExploreCommand
                 Cancel = Interrupt.Current,
                 PartialOrder = parse.GetValue(por),
                 Swarm = parse.GetValue(swarm),
+                Reduce = !parse.GetValue(noReduce),
                 OnFound = found =>
                 {
                     var report = ExploreReport.Shrunk(path, source, machine, options, found, replay);
@@ -156,6 +158,8 @@ public static class ExploreCommand
             parts.Add("--por");
         if (parse.GetValue<bool>("--swarm"))
             parts.Add("--swarm");
+        if (parse.GetValue<bool>("--no-reduce"))
+            parts.Add("--no-reduce");
         if (parse.GetValue<string>("--strategy") == "random")
             parts.AddRange(["--seed", parse.GetValue<ulong>("--seed").ToString(CultureInfo.InvariantCulture)]);
         return string.Join(" ", parts);

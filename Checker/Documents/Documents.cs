@@ -113,7 +113,9 @@ public sealed record ExploreDocument(
     ImmutableArray<CounterexampleDocument> Counterexamples,
     ExploreStatsDocument Stats,
     bool Vacuous = false,
-    string? VacuousReason = null);
+    string? VacuousReason = null,
+    bool Reduced = true,
+    ImmutableArray<long> Levels = default);
 
 /// <summary>Figures of one matrix cell.</summary>
 public sealed record MatrixCellStatsDocument(long Steps, long Milliseconds);

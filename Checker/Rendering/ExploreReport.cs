@@ -70,7 +70,8 @@ public sealed record ExploreReport(
         new ExploreStatsDocument(Outcome.Milliseconds, ShrinkMilliseconds,
             Outcome.Milliseconds == 0 ? 0 : Outcome.States * 1000 / Outcome.Milliseconds, Outcome.VisitedBytes),
         Verdict.Kind == VerdictKind.Vacuous,
-        Verdict.Kind == VerdictKind.Vacuous ? Verdicts[0].Verdict.Reason : null);
+        Verdict.Kind == VerdictKind.Vacuous ? Verdicts[0].Verdict.Reason : null,
+        Options.Reduce, Outcome.Levels);
 
     /// <summary>A JUnit report: one test case per property, failed with its counterexample, skipped when unfinished, or passed.</summary>
     public string Junit() =>

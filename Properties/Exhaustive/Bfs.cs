@@ -28,10 +28,11 @@ public static class Bfs
         var clock = Stopwatch.StartNew();
         var run = new Search(options);
         var boot = Successors.Stored(Kernel.Boot(m));
-        run.Visit(Fingerprint.Of(boot));
+        run.Visit(Fingerprint.Of(boot, options.Reduce));
         bool por = options.PartialOrder;
         var tree = new PathTree(por);
         int depth = 0;
+        var levels = new List<long>();
         bool stopped = false, split = options.Shard.Count == 1;
         while (tree.Top.Count > 0 && depth < options.MaxDepth && !stopped)
         {
@@ -97,9 +98,10 @@ public static class Bfs
                 }
             }
             depth++;
+            levels.Add(next.Count);
         }
         bool complete = !stopped && tree.Top.Count == 0;
-        return run.Outcome(depth, complete, clock.ElapsedMilliseconds);
+        return run.Outcome(depth, complete, clock.ElapsedMilliseconds) with { Levels = [.. levels] };
     }
 
     /// <summary>

@@ -49,6 +49,12 @@ public sealed record ExploreOptions(
     /// </summary>
     public bool Swarm { get; init; }
 
+    /// <summary>
+    /// States are told apart by the reduced fingerprint (<see cref="Fingerprint.Of(Model.State.World, bool)"/>,
+    /// docs/explore.md): on by default; `explore --no-reduce` (and the equivalence tests) turn it off.
+    /// </summary>
+    public bool Reduce { get; init; } = true;
+
     /// <summary>Frontier states per shard at which a sharded BFS splits (<see cref="Shard.FrontierPerShard"/>; tests use fewer).</summary>
     public int FrontierPerShard { get; init; } = Shard.FrontierPerShard;
 
@@ -79,7 +85,11 @@ public sealed record ExploreOutcome(
     ImmutableArray<Counterexample> Found,
     long Milliseconds,
     long VisitedBytes,
-    ImmutableArray<ulong> Visited);
+    ImmutableArray<ulong> Visited)
+{
+    /// <summary>BFS: the new states found on each level (level 1 first); empty for dfs and random walks.</summary>
+    public ImmutableArray<long> Levels { get; init; } = [];
+}
 
 /// <summary>A path from the boot state, shared between the states that extend it.</summary>
 public sealed class EventPath(EventPath? parent, Event? last, int length)

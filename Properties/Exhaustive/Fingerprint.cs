@@ -16,14 +16,21 @@ namespace Checker.Properties.Exhaustive;
 /// </summary>
 public static class Fingerprint
 {
-    public static ulong Of(World w)
+    public static ulong Of(World w) => Of(w, reduce: false);
+
+    /// <summary>
+    /// With REDUCE, the reduced fingerprint (docs/explore.md, "The reduced fingerprint"): lists keep
+    /// only the order that can still change an outcome (<see cref="Reduction"/>), group members
+    /// are encoded as a set.
+    /// </summary>
+    public static ulong Of(World w, bool reduce)
     {
         var scratch = Scratch.Current;
         int groupIds = scratch.LoadGroups(w, out int members);
         int size = MaxSize(w, members);
         if (scratch.Bytes.Length < size)
             scratch.Bytes = new byte[Math.Max(size, scratch.Bytes.Length * 2)];
-        int length = Encode(w, scratch.Bytes, scratch, groupIds);
+        int length = Encode(w, scratch.Bytes, scratch, groupIds, reduce ? Reduction.Of(w.Machine) : null);
         return XxHash3.HashToUInt64(scratch.Bytes.AsSpan(0, length));
     }
 
@@ -41,6 +48,8 @@ public static class Fingerprint
         public int[] GroupLabel = new int[64];
         public int[] MappingLabel = new int[64];
         public DeviceState[] Devices = new DeviceState[64];
+        public int[] List = new int[64];
+        public ulong[] Related = new ulong[64];
 
         public static Scratch Current => _current ??= new Scratch();
 
@@ -73,12 +82,12 @@ public static class Fingerprint
     }
 
     /// <summary>The canonical encoding itself, for tests and docs.</summary>
-    public static byte[] Encoding(World w)
+    public static byte[] Encoding(World w, bool reduce = false)
     {
         var scratch = new Scratch();
         int groupIds = scratch.LoadGroups(w, out int members);
         var buffer = new byte[MaxSize(w, members)];
-        return buffer[..Encode(w, buffer, scratch, groupIds)];
+        return buffer[..Encode(w, buffer, scratch, groupIds, reduce ? Reduction.Of(w.Machine) : null)];
     }
 
     /// <summary>A fingerprint of arbitrary text (corpus file names).</summary>
@@ -89,7 +98,7 @@ public static class Fingerprint
             + 4 * (w.RegisteredDrivers.Length + w.BusList.Length + w.DeferredPending.Length + w.DeferredActive.Length)
             + w.Groups.Count * 24 + members * 4;
 
-    private static int Encode(World w, Span<byte> buffer, Scratch scratch, int groupIds)
+    private static int Encode(World w, Span<byte> buffer, Scratch scratch, int groupIds, Reduction.Relations? reduced)
     {
         var e = new Encoder(buffer);
         var groupById = scratch.GroupById.AsSpan(0, groupIds);
@@ -141,8 +150,21 @@ public static class Fingerprint
         }
         foreach (bool r in w.DriverRegistered)
             e.Flags(r);
-        e.Ints(w.RegisteredDrivers.AsSpan());
-        e.Ints(w.BusList.AsSpan());
+        if (reduced is null)
+        {
+            e.Ints(w.RegisteredDrivers.AsSpan());
+            e.Ints(w.BusList.AsSpan());
+        }
+        else
+        {
+            var canonical = Scratch.Sized(ref scratch.List, Math.Max(w.RegisteredDrivers.Length, w.BusList.Length));
+            Reduction.Canonical(w.RegisteredDrivers.AsSpan(), reduced.DriverRelated, canonical[..w.RegisteredDrivers.Length]);
+            e.Ints(canonical[..w.RegisteredDrivers.Length]);
+            var related = Scratch.Sized(ref scratch.Related, w.Machine.Devices.Length);
+            Reduction.BusRelation(w, reduced, related);
+            Reduction.Canonical(w.BusList.AsSpan(), related, canonical[..w.BusList.Length]);
+            e.Ints(canonical[..w.BusList.Length]);
+        }
         e.Ints(w.DeferredPending.AsSpan());
         e.Ints(w.DeferredActive.AsSpan());
         // Live mappings no device or instance refers to still count (their number, not their ids).
@@ -169,7 +191,17 @@ public static class Fingerprint
                 e.Int(-1);
                 continue;
             }
-            e.Ints(g.Members.AsSpan());
+            if (reduced is null)
+                e.Ints(g.Members.AsSpan());
+            else
+            {
+                // No step reads the members' join order (removal takes one out, the invariants
+                // look at pairs and membership): the reduced fingerprint encodes them sorted.
+                var sorted = Scratch.Sized(ref scratch.List, g.Members.Length);
+                g.Members.AsSpan().CopyTo(sorted);
+                sorted.Sort();
+                e.Ints(sorted);
+            }
             e.Int(g.Instance);
             e.Int(g.Generation);
             e.Flags(g.HasDomain, g.HoldsContext);

@@ -45,7 +45,7 @@ public static class Successors
             if (!PartialOrder.Allowed(w.Machine, e, bound))
                 continue;
             var after = Kernel.Step(w, e);
-            ulong fp = Fingerprint.Of(after);
+            ulong fp = Fingerprint.Of(after, options.Reduce);
             Violation? v = null;
             var view = new StepView(w, e, after);
             for (int i = 0; i < options.Invariants.Length && v is null; i++)

@@ -1,0 +1,146 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using Checker.Model.State;
+
+namespace Checker.Properties.Exhaustive;
+
+/// <summary>
+/// The order information of a world that can no longer change any outcome (docs/explore.md, "The
+/// reduced fingerprint"). A list of devices (or drivers) keeps, of its order, only the relative
+/// order of the pairs that some future step could visit differently: the reduced fingerprint
+/// encodes the list's canonical form, the least (by index) of the lists with the same elements
+/// and the same relative order on every related pair. Two worlds whose lists have one canonical
+/// form have the same futures: every step that reads the list reads only the order of related
+/// pairs, appends and removals keep two such lists equivalent, and the relation only shrinks
+/// along a run.
+/// </summary>
+public static class Reduction
+{
+    /// <summary>Machines with more devices or drivers than this keep their lists' whole order (the masks are 64 bits).</summary>
+    public const int MaxElements = 64;
+
+    private static readonly ConditionalWeakTable<Machine, Relations> Cache = [];
+
+    /// <summary>The static relations of M (null when it is too large for masks).</summary>
+    internal static Relations? Of(Machine m) => m.Devices.Length > MaxElements || m.Drivers.Length > MaxElements ? null : Cache.GetValue(m, x => new Relations(x));
+
+    /// <summary>What a world's relations are built from: per driver, instance and device, the masks of the devices or drivers concerned.</summary>
+    internal sealed class Relations
+    {
+        /// <summary>Per driver: the devices it matches.</summary>
+        public readonly ulong[] DriverDevices;
+
+        /// <summary>Per driver: the drivers that share a matched device with it (itself included).</summary>
+        public readonly ulong[] DriverRelated;
+
+        /// <summary>Per instance: the devices it translates (its masters).</summary>
+        public readonly ulong[] InstanceDevices;
+
+        /// <summary>Per device: its PCI siblings (same parent bridge; itself included), whose order a hot-remove of the parent reads.</summary>
+        public readonly ulong[] Siblings;
+
+        /// <summary>Per driver: whether it is a module (modprobe and rmmod can come at any time).</summary>
+        public readonly bool[] Module;
+
+        /// <summary>Per instance: whether it can register again after it has registered (see <see cref="InstanceMayRegister"/>).</summary>
+        public readonly bool[] Reregisters;
+
+        public Relations(Machine m)
+        {
+            int devices = m.Devices.Length, drivers = m.Drivers.Length;
+            DriverDevices = new ulong[drivers];
+            DriverRelated = new ulong[drivers];
+            Module = new bool[drivers];
+            foreach (var d in m.Drivers)
+            {
+                foreach (int dev in d.Matches)
+                    DriverDevices[d.Index] |= 1UL << dev;
+                Module[d.Index] = !d.Arrival.Builtin;
+            }
+            for (int a = 0; a < drivers; a++)
+                for (int b = 0; b < drivers; b++)
+                    if ((DriverDevices[a] & DriverDevices[b]) != 0 || a == b)
+                        DriverRelated[a] |= 1UL << b;
+            InstanceDevices = new ulong[m.Iommus.Length];
+            foreach (var d in m.Devices)
+                if (d.Iommu is int inst)
+                    InstanceDevices[inst] |= 1UL << d.Index;
+            Siblings = new ulong[devices];
+            foreach (var a in m.Devices)
+                foreach (var b in m.Devices)
+                    if (a.Pci?.ParentBridge is int p && b.Pci?.ParentBridge == p)
+                        Siblings[a.Index] |= 1UL << b.Index;
+            Reregisters = new bool[m.Iommus.Length];
+            foreach (var i in m.Iommus)
+            {
+                // An instance's registration is undone only by unbinding its device: sysfs
+                // unbind is suppressed for IOMMU drivers, so that takes rmmod of a modular
+                // driver, a PCI hot-remove (of it or a parent), or a device link whose supplier
+                // is unbound (the device is then a consumer: a master itself).
+                Reregisters[i.Index] = i.Device is int dev
+                    && (i.Driver is int drv && !m.Drivers[drv].Arrival.Builtin || m.Devices[dev].Pci is not null || m.Devices[dev].Iommu is not null);
+            }
+        }
+    }
+
+    /// <summary>Whether driver DRV of W can still be registered (driver_register() of a built-in before late_initcall; a module at any time).</summary>
+    internal static bool DriverMayRegister(World w, Relations r, int drv) => r.Module[drv] || !w.DriverRegistered[drv] && !w.DeferredProbeEnabled;
+
+    /// <summary>Whether instance INST of W can still register (and walk the bus list): not yet registered, or it can be undone.</summary>
+    internal static bool InstanceMayRegister(World w, Relations r, int inst) => !w.Instances[inst].Registered || r.Reregisters[inst];
+
+    /// <summary>
+    /// Per device of W, the devices whose relative order in the bus list can still matter: both
+    /// matched by a driver that can still register (driver_attach() and the rmmod path walk the
+    /// bus list), both translated by an instance that can still register (bus_iommu_probe(), the
+    /// bus replay and ARM32's attach walk it), or PCI siblings (pci_stop_and_remove_bus_device()
+    /// removes children in reverse bus-list order).
+    /// </summary>
+    internal static void BusRelation(World w, Relations r, Span<ulong> related)
+    {
+        r.Siblings.AsSpan(0, related.Length).CopyTo(related);
+        for (int drv = 0; drv < r.DriverDevices.Length; drv++)
+            if (DriverMayRegister(w, r, drv))
+                Join(related, r.DriverDevices[drv]);
+        for (int inst = 0; inst < r.InstanceDevices.Length; inst++)
+            if (InstanceMayRegister(w, r, inst))
+                Join(related, r.InstanceDevices[inst]);
+    }
+
+    private static void Join(Span<ulong> related, ulong set)
+    {
+        for (ulong s = set; s != 0; s &= s - 1)
+            related[BitOperations.TrailingZeroCount(s)] |= set;
+    }
+
+    /// <summary>
+    /// Writes the canonical form of LIST into INTO: repeatedly the smallest element that no
+    /// remaining element related to it precedes. This is the least (lexicographically) of the
+    /// lists with LIST's elements that keep the relative order of every related pair, so two
+    /// lists have one canonical form exactly when they agree on every related pair.
+    /// </summary>
+    internal static void Canonical(ReadOnlySpan<int> list, ReadOnlySpan<ulong> related, Span<int> into)
+    {
+        Span<int> rest = list.Length <= 128 ? stackalloc int[list.Length] : new int[list.Length];
+        list.CopyTo(rest);
+        int n = rest.Length;
+        for (int k = 0; k < into.Length; k++)
+        {
+            ulong seen = 0;
+            int best = -1, at = -1;
+            for (int i = 0; i < n; i++)
+            {
+                int x = rest[i];
+                if ((related[x] & seen) == 0 && (best < 0 || x < best))
+                {
+                    best = x;
+                    at = i;
+                }
+                seen |= 1UL << x;
+            }
+            into[k] = best;
+            rest[(at + 1)..n].CopyTo(rest[at..]);
+            n--;
+        }
+    }
+}
