@@ -20,6 +20,12 @@ public sealed record ImportInputs(
     /// <summary>pci.ids, to map the names of a dump without -nn back to vendor and device IDs; null when the system has none.</summary>
     public PciIdsDatabase? Names { get; init; }
 
+    /// <summary>
+    /// PCIe types and ACS capabilities of known chips, read from root dumps of other machines
+    /// (docs/hardware-facts.md): used for a function only when its dump has no capability list.
+    /// </summary>
+    public Hardware.PciCapabilityFacts? Facts { get; init; } = Hardware.PciCapabilityFacts.Default;
+
     /// <summary>What the readers had to guess (a tree inferred from bus numbers, lspci without root).</summary>
     public ImmutableArray<Guess> ReadGuesses { get; init; } = [];
 
