@@ -30,6 +30,9 @@ public sealed record ImportInputs(
     /// </summary>
     public bool GroupsGiven { get; init; }
 
+    /// <summary>The lines of the lspci text that show the kernel command line: the image's version, `pcie_acs_override=`.</summary>
+    public ImmutableArray<CommandLineEvidence> KernelCommandLine { get; init; } = [];
+
     /// <summary>The parsed lspci dumps as one input: the tree (read or inferred) and the listing.</summary>
     public static ImportInputs FromLspci(string name, LspciDump? lspci, DmesgLog? dmesg,
         ImmutableSortedDictionary<int, ImmutableArray<string>>? groups, Machine? baseMachine) =>
@@ -37,6 +40,7 @@ public sealed record ImportInputs(
         {
             ReadGuesses = lspci?.Guesses ?? [],
             GroupsGiven = groups is not null,
+            KernelCommandLine = lspci?.KernelCommandLine ?? [],
         };
 }
 
@@ -57,4 +61,6 @@ public static class GuessSubject
     public static string Driver(string name) => "driver " + name;
     public static string HostBridge(int domain) => $"host-bridge {domain:x4}";
     public static string Script => "script";
+    /// <summary>The `kernel.pcie-acs-override` field.</summary>
+    public static string AcsOverride => "kernel pcie-acs-override";
 }
