@@ -31,6 +31,7 @@ public class FalseAlarmTests
         { "split-behind-driverless-bridge", nameof(GroupInvariants.NonAcsSiblingsShareGroup), "script", true },
         { "timed-load-before-the-timeout", nameof(DmaOpsInvariants.NoDmaBypass), "check", false },
         { "timed-load-after-the-timeout", nameof(DmaOpsInvariants.NoDmaBypass), "script", true },
+        { "failed-attach-frees-the-fwspec", nameof(DmaOpsInvariants.DmaConfigureBalanced), "script", false },
     };
 
     [Theory]
