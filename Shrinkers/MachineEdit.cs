@@ -63,8 +63,23 @@ public static class MachineEdit
             .Select(b => b with { Iommu = Iommu(b.Iommu) }).ToImmutableArray();
 
         var shell = m with { Devices = newDevices, Drivers = newDrivers, Iommus = newIommus, HostBridges = newBridges, Script = [] };
+        // The timed actions stay, so that the pruned machine keeps the script's times (the order
+        // of a timed action and the deferred-probe timeout, Machine.Index.Timeline).
+        shell = shell with { Script = [.. TimedActions(m, shell)] };
         var events = Reparse(c.Machine, shell, c.Events);
         return new Candidate(shell, events);
+    }
+
+    /// <summary>The actions of FROM's script with an `at:` that still make sense on TO, with their times, and its `boot`.</summary>
+    private static IEnumerable<ScriptAction> TimedActions(Machine from, Machine to)
+    {
+        foreach (var a in from.Script)
+        {
+            if (a.Event is Boot)
+                yield return a;
+            else if (a.AtMicros is not null && EventText.Parse(to, EventText.Format(from, a.Event)).Event is { } e)
+                yield return a with { Event = e };
+        }
     }
 
     /// <summary>The events of FROM that still make sense on TO (those naming nothing removed), by their text.</summary>

@@ -29,6 +29,9 @@ public class FalseAlarmTests
         { "waits-for-a-failed-iommu", nameof(LifecycleInvariants.EveryMatchedDeviceBinds), "script", true },
         { "mask-reaches-none-of-the-range", nameof(DmaOpsInvariants.CoherentMaskCoversRange), "script", true },
         { "split-behind-driverless-bridge", nameof(GroupInvariants.NonAcsSiblingsShareGroup), "script", true },
+        { "timed-load-before-the-timeout", nameof(DmaOpsInvariants.NoDmaBypass), "check", false },
+        { "timed-load-after-the-timeout", nameof(DmaOpsInvariants.NoDmaBypass), "script", true },
+        { "failed-attach-frees-the-fwspec", nameof(DmaOpsInvariants.DmaConfigureBalanced), "script", false },
     };
 
     [Theory]

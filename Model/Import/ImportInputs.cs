@@ -20,6 +20,12 @@ public sealed record ImportInputs(
     /// <summary>pci.ids, to map the names of a dump without -nn back to vendor and device IDs; null when the system has none.</summary>
     public PciIdsDatabase? Names { get; init; }
 
+    /// <summary>
+    /// PCIe types and ACS capabilities of known chips, read from root dumps of other machines
+    /// (docs/hardware-facts.md): used for a function only when its dump has no capability list.
+    /// </summary>
+    public Hardware.PciCapabilityFacts? Facts { get; init; } = Hardware.PciCapabilityFacts.Default;
+
     /// <summary>What the readers had to guess (a tree inferred from bus numbers, lspci without root).</summary>
     public ImmutableArray<Guess> ReadGuesses { get; init; } = [];
 
@@ -30,6 +36,9 @@ public sealed record ImportInputs(
     /// </summary>
     public bool GroupsGiven { get; init; }
 
+    /// <summary>The lines of the lspci text that show the kernel command line: the image's version, `pcie_acs_override=`.</summary>
+    public ImmutableArray<CommandLineEvidence> KernelCommandLine { get; init; } = [];
+
     /// <summary>The parsed lspci dumps as one input: the tree (read or inferred) and the listing.</summary>
     public static ImportInputs FromLspci(string name, LspciDump? lspci, DmesgLog? dmesg,
         ImmutableSortedDictionary<int, ImmutableArray<string>>? groups, Machine? baseMachine) =>
@@ -37,6 +46,7 @@ public sealed record ImportInputs(
         {
             ReadGuesses = lspci?.Guesses ?? [],
             GroupsGiven = groups is not null,
+            KernelCommandLine = lspci?.KernelCommandLine ?? [],
         };
 }
 
@@ -57,4 +67,6 @@ public static class GuessSubject
     public static string Driver(string name) => "driver " + name;
     public static string HostBridge(int domain) => $"host-bridge {domain:x4}";
     public static string Script => "script";
+    /// <summary>The `kernel.pcie-acs-override` field.</summary>
+    public static string AcsOverride => "kernel pcie-acs-override";
 }

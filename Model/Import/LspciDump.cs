@@ -21,6 +21,9 @@ public sealed record LspciDump(
     ImmutableSortedDictionary<int, ImmutableArray<string>>? Groups,
     ImmutableArray<Guess> Guesses)
 {
+    /// <summary>The lines that show the kernel command line (`cat /proc/cmdline`, grub, Markdown prose), in file order.</summary>
+    public ImmutableArray<CommandLineEvidence> KernelCommandLine { get; init; } = [];
+
     /// <summary>Detects the form of each section of each file and reads it; a section of no lspci form is an error naming its first line.</summary>
     public static LspciDump Read(IReadOnlyList<(string File, string Text)> files)
     {
@@ -28,9 +31,11 @@ public sealed record LspciDump(
         LspciTree? tree = null;
         string? treeFile = null;
         var listing = ImmutableDictionary.CreateBuilder<Bdf, VerboseDevice>();
+        var commandLine = ImmutableArray.CreateBuilder<CommandLineEvidence>();
         foreach (var (file, text) in files)
         {
-            var sections = PastedText.Sections(text);
+            var (sections, cmdline) = PastedText.Read(text);
+            commandLine.AddRange(cmdline.Select(c => new CommandLineEvidence(file, c.Line, c.Text)));
             if (sections.IsEmpty)
                 throw new ImportException(file, 1, "no lspci output in the file (it is empty, or holds only prompt lines)");
             foreach (var section in sections)
@@ -55,7 +60,7 @@ public sealed record LspciDump(
         tree ??= TreeInference.FromListing(facts!, guesses);
         if (facts is not null)
             Limits(facts, guesses);
-        return new LspciDump(tree, facts, GroupsOf(facts), [.. guesses]);
+        return new LspciDump(tree, facts, GroupsOf(facts), [.. guesses]) { KernelCommandLine = commandLine.ToImmutable() };
     }
 
     /// <summary>The form of SECTION, from its first line; an error says what was expected and what was seen.</summary>

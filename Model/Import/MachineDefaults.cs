@@ -91,25 +91,39 @@ public static class MachineDefaults
         (v?.ClassCode >> 8 == 0x0806 || v?.ClassName == "IOMMU" || t.Description.Contains("IOMMU", StringComparison.Ordinal))
         && (v?.Vendor == Amd || (v?.Description ?? t.Description).StartsWith("Advanced Micro Devices", StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>The kernel era: `--kernel`, else dmesg's `Linux version`, else 5.3; a version between eras is a guess.</summary>
+    /// <summary>
+    /// The kernel era: `--kernel`, else the version dmesg's `Linux version` or the boot image in
+    /// the lspci text (`BOOT_IMAGE=/boot/vmlinuz-6.5.11-8-pve`) names, else the base's, else the
+    /// 6.15 rules; every choice not given is a guess.
+    /// </summary>
     public static KernelEra EraOf(ImportInputs input, List<Guess> guesses)
     {
         if (input.Kernel is { } given)
             return given;
-        if (input.Dmesg?.KernelVersion is { } version && LinuxVersion.Match("Linux version " + version) is { Success: true } m)
+        (string Version, string Where)? found = input.Dmesg?.KernelVersion is { } v ? (v, "dmesg shows kernel " + v)
+            : KernelCommandLine.Version(input.KernelCommandLine) is { } image
+                ? (image.Version, $"the boot image at {image.Where.File}:{image.Where.Line} is kernel {image.Version}") : null;
+        if (found is { } f && LinuxVersion.Match("Linux version " + f.Version) is { Success: true } m)
         {
             int major = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), minor = int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
-            var era = major > 6 || (major == 6 && minor >= 3) ? KernelEra.V6_15 : KernelEra.V5_3;
+            var era = EraForVersion(major, minor);
             if ($"{major}.{minor}" != era.Version())
-                guesses.Add(new Guess(GuessSubject.Machine, $"dmesg shows kernel {version}: the model's {era.Version()} rules are the nearest "
-                    + "(5.3 before 6.3, 6.15 from 6.3 on, when group allocation left the driver probe path); --kernel overrides"));
+                guesses.Add(new Guess(GuessSubject.Machine, $"{f.Where}: the model's {era.Version()} rules are the nearest ({EraRule}); --kernel overrides"));
             return era;
         }
         if (input.Base is { } b)
             return b.Variants.Era;
-        guesses.Add(new Guess(GuessSubject.Machine, "kernel 5.3 assumed (no --kernel, no 'Linux version' line in dmesg)"));
-        return KernelEra.V5_3;
+        guesses.Add(new Guess(GuessSubject.Machine, "kernel 6.15 rules assumed: no --kernel, no 'Linux version' line in dmesg, no boot image "
+            + "in the lspci text (a paste of today comes from a recent kernel; --kernel 5.3 for one before v5.8)"));
+        return KernelEra.V6_15;
     }
+
+    /// <summary>How a kernel version maps to the model's two rule sets (docs/import.md, "The kernel era").</summary>
+    public const string EraRule = "5.3 before 5.8, 6.15 from 5.8 on: the IOMMU groups of a real boot follow the ACS quirk table, "
+        + "and v5.8 added pci_quirk_rciep_acs for every Intel root complex integrated endpoint";
+
+    /// <summary>The era whose rules stand for kernel MAJOR.MINOR (see <see cref="EraRule"/>).</summary>
+    public static KernelEra EraForVersion(int major, int minor) => major > 5 || (major == 5 && minor >= 8) ? KernelEra.V6_15 : KernelEra.V5_3;
 
     private static string Clip(string s) => s.Length <= 60 ? s : s[..57] + "...";
 }

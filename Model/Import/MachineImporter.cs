@@ -47,9 +47,28 @@ public static class MachineImporter
         iommus = [.. iommus.Select(i => i.Driver is null && i.Device is int dev && devices[dev].Bus == BusKind.Platform && arch != Arch.X86
             ? i with { Driver = drivers.First(d => d.Matches.Contains(dev)).Index } : i)];
         var variants = b?.Variants.WithEra(era) ?? Variants.ForEra(era);
-        var machine = new Machine(input.Name, arch, variants, devices.ToImmutable(), drivers, iommus, bridges, []);
+        var machine = new Machine(input.Name, arch, variants, devices.ToImmutable(), drivers, iommus, bridges, [])
+        {
+            AcsOverride = AcsOverrideOf(input, guesses),
+        };
         guesses.AddRange(QuirkGuesses.Undecided(machine));
         return new ImportResult(machine with { Script = Script(input, machine, guesses) }, [.. guesses]);
+    }
+
+    /// <summary>
+    /// `pcie_acs_override=` where the lspci text shows the kernel command line (else the base's):
+    /// the out-of-tree ACS override patch, which no released kernel has; the groups of that boot
+    /// are the patch's, and the scenario says so.
+    /// </summary>
+    private static Topology.Quirks.AcsOverride? AcsOverrideOf(ImportInputs input, List<Guess> guesses)
+    {
+        if (KernelCommandLine.AcsOverrideOf(input.KernelCommandLine) is not { } found)
+            return input.Base?.AcsOverride;
+        var ignored = found.Ignored.IsEmpty ? "" : $"; '{string.Join(",", found.Ignored)}' ignored, as pcie_acs_override_setup() ignores what it does not know";
+        guesses.Add(new Guess(GuessSubject.AcsOverride, $"{found.Where.File}:{found.Where.Line} shows pcie_acs_override={found.Override.Text} "
+            + "on the kernel command line: that kernel carries the out-of-tree ACS override patch (in no released kernel), whose "
+            + $"pcie_acs_overrides() declares isolated what it names (docs/semantics.md, \"ACS\"){ignored}"));
+        return found.Override;
     }
 
     private static T Guessed<T>(List<Guess> guesses, string subject, string text, T value)

@@ -48,16 +48,19 @@ public static class PastedText
     private static readonly Regex BareCommand = new(
         "^(?:sudo\\s+)?(?:/\\S*/)?(?:lspci|dmesg|journalctl|find|ls|for|cat|tree|grep)(?:\\s.*)?$");
 
-    /// <summary>
-    /// The kernel command line as `cat /proc/cmdline` prints it: pastes of the IOMMU group script
-    /// often start with it (`cat /proc/cmdline; for d in ...`). It is not lspci output.
-    /// </summary>
-    private static readonly Regex KernelCommandLine = new("^BOOT_IMAGE=\\S+(?:\\s+\\S+)*$");
-
     private static readonly Regex Fence = new("^(?:```\\w*|~~~\\w*|\\[/?code\\]|\\[/?quote\\])$", RegexOptions.IgnoreCase);
+    /// <summary>A Markdown code fence: in a text that has one, only what is inside fences is command output.</summary>
+    private static readonly Regex MarkdownFence = new("^(?:```|~~~)[\\w-]*$");
 
     /// <summary>The sections of TEXT, each with the lines its command printed (blank lines dropped).</summary>
-    public static ImmutableArray<DumpSection> Sections(string text)
+    public static ImmutableArray<DumpSection> Sections(string text) => Read(text).Sections;
+
+    /// <summary>
+    /// The sections of TEXT, and the lines that show the kernel command line (`cat /proc/cmdline`,
+    /// `GRUB_CMDLINE_LINUX=`, or prose outside a Markdown code block naming a parameter): those are
+    /// not command output, and are kept apart for <see cref="KernelCommandLine"/>.
+    /// </summary>
+    public static (ImmutableArray<DumpSection> Sections, ImmutableArray<(int Line, string Text)> CommandLine) Read(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var raw = text.Split('\n');
@@ -70,6 +73,10 @@ public static class PastedText
             lines.Add((i + 1, s, false));
         }
         bool quoted = IsQuoted(lines.Select(l => l.Text));
+        // Markdown: the prose around the code blocks is no command's output.
+        bool fenced = lines.Any(l => MarkdownFence.IsMatch((quoted ? QuotePrefix.Replace(l.Text, "", 1) : l.Text).Trim()));
+        bool inFence = false;
+        var kernelCmdline = ImmutableArray.CreateBuilder<(int, string)>();
         var sections = ImmutableArray.CreateBuilder<DumpSection>();
         string? command = null;
         int commandLine = 0;
@@ -86,6 +93,17 @@ public static class PastedText
             var s = quoted ? QuotePrefix.Replace(original, "", 1) : original;
             bool soft = s.Length > 0 && s[^1] == ' ' && s.TrimEnd().Length > 0;
             s = s.TrimEnd(' ', '\t');
+            if (fenced && MarkdownFence.IsMatch(s.Trim()))
+            {
+                inFence = !inFence;
+                continue;
+            }
+            if (fenced && !inFence)
+            {
+                if (KernelCommandLine.IsEvidence(s.Trim()))
+                    kernelCmdline.Add((line, s.Trim()));
+                continue;
+            }
             if (s.Trim().Length == 0 || Fence.IsMatch(s.Trim()))
                 continue;
             // A command line ending in a backslash goes on in the next line (the shell's continuation).
@@ -103,12 +121,16 @@ public static class PastedText
                 continuedCommand = s.EndsWith('\\');
                 continue;
             }
-            if (KernelCommandLine.IsMatch(s.Trim()))
+            // Pastes of the IOMMU group script often start with `cat /proc/cmdline`; grub lines too.
+            if (KernelCommandLine.IsCommandLine(s.Trim()))
+            {
+                kernelCmdline.Add((line, s.Trim()));
                 continue;
+            }
             current.Add(new DumpLine(line, s, soft));
         }
         Flush();
-        return sections.ToImmutable();
+        return (sections.ToImmutable(), kernelCmdline.ToImmutable());
     }
 
     /// <summary>The command of a prompt or command line (empty for a bare prompt), or null for a line of output.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Checker.Model.Import.Hardware;
 using Checker.Model.State;
 
 namespace Checker.Model.Import;
@@ -58,10 +59,16 @@ public static class PciImport
             var name = d.Address.ToString();
             var verbose = input.Verbose?.GetValueOrDefault(d.Address);
             var baseDev = Base(input, name);
-            var type = TypeOf(d, verbose, baseDev, types, guesses);
+            var ids = IdsOf(input, d, verbose, baseDev, guesses);
+            // A dump with capability lists (or the base) says it all; otherwise another machine's root dump of the chip may.
+            var fact = verbose is { CapabilitiesShown: true } || baseDev is not null || ids is not { Vendor: int fv, Device: int fd }
+                ? null : input.Facts?.Lookup((ushort)fv, (ushort)fd);
+            var type = TypeOf(d, verbose, baseDev, types, fact, guesses);
             types[d.Address] = type;
             bool multifunction = !vfOf.ContainsKey(d.Address) && functionsInSlot[(d.Address.Domain, d.Address.Bus, d.Address.Slot)] > 1;
-            var acs = AcsOf(d, type, verbose, baseDev, guesses);
+            var acs = AcsOf(d, type, verbose, baseDev, fact, guesses);
+            if (fact?.AcsCapability is bool factCap && ids!.AcsCapability is null)
+                ids = ids with { AcsCapability = factCap };
             if (acs == AcsFlags.None && verbose is not { CapabilitiesShown: true } && baseDev is null && RealGroupsIsolate(input, ordered, d, type) is { } why)
             {
                 acs = AcsFlags.Required;
@@ -71,7 +78,7 @@ public static class PciImport
                 vfOf.TryGetValue(d.Address, out var pf) ? pf.ToString() : null, d.Line)
             {
                 RootBus = rootBus[d.Address],
-                Ids = IdsOf(input, d, verbose, baseDev, guesses),
+                Ids = ids,
             });
         }
         return result.ToImmutable();
@@ -106,13 +113,24 @@ public static class PciImport
         return ids;
     }
 
-    private static PcieType TypeOf(TreeDevice d, VerboseDevice? v, PciInfo? baseDev, Dictionary<Bdf, PcieType> types, List<Guess> guesses)
+    private static PcieType TypeOf(TreeDevice d, VerboseDevice? v, PciInfo? baseDev, Dictionary<Bdf, PcieType> types, PciCapabilityFact? fact, List<Guess> guesses)
     {
         if (v is { CapabilitiesShown: true })
             return v.Type ?? (v.IsBridge ? PcieType.PciBridge : PcieType.LegacyPci);
         if (baseDev is not null)
             return baseDev.Type;
         PcieType? parent = d.Parent is { } p ? types[p] : null;
+        if (fact?.PcieType is { } factName && Enum.GetValues<PcieType>().FirstOrDefault(t => t.TypeName() == factName) is var factType
+            && factType.TypeName() == factName)
+        {
+            if (IsBridgeType(factType) == d.IsBridge)
+            {
+                guesses.Add(new Guess(GuessSubject.Device(d.Address.ToString()), $"type {factName} from {FactText(fact)} (the dump has no capability list)"));
+                return factType;
+            }
+            guesses.Add(new Guess(GuessSubject.Device(d.Address.ToString()), $"type {factName} of {FactText(fact)} not used: "
+                + $"this function is {(d.IsBridge ? "a bridge" : "not a bridge")} in the dump"));
+        }
         var type = !d.IsBridge ? PcieType.Endpoint
             : v?.ClassCode is 0x060401 ? PcieType.PciBridge
             : parent is null ? PcieType.RootPort
@@ -124,7 +142,14 @@ public static class PciImport
         return type;
     }
 
-    private static AcsFlags AcsOf(TreeDevice d, PcieType type, VerboseDevice? v, PciInfo? baseDev, List<Guess> guesses)
+    private static bool IsBridgeType(PcieType t) => t is PcieType.RootPort or PcieType.UpstreamPort or PcieType.DownstreamPort
+        or PcieType.PcieToPciBridge or PcieType.PciToPcieBridge or PcieType.PciBridge;
+
+    /// <summary>A fact's row as a guess names it: the table, the chip and the published dump it was read from.</summary>
+    private static string FactText(PciCapabilityFact f) =>
+        $"pci-capabilities.tsv (chip {f.Vendor:x4}:{f.Device:x4} '{f.Name}', as the root lspci -vvv of {f.Source} shows it)";
+
+    private static AcsFlags AcsOf(TreeDevice d, PcieType type, VerboseDevice? v, PciInfo? baseDev, PciCapabilityFact? fact, List<Guess> guesses)
     {
         if (v?.Acs is { } acs)
             return acs;
@@ -142,6 +167,15 @@ public static class PciImport
             return AcsFlags.None;
         if (baseDev is not null)
             return baseDev.Acs;
+        if (fact?.AcsCapability is bool hasCap)
+        {
+            // pci_std_enable_acs() enables SV, RR, CR and UF where ACSCap has them, and
+            // pci_acs_flags_enabled() counts those it lacks as in effect: all four, or none.
+            guesses.Add(new Guess(GuessSubject.Device(d.Address.ToString()), hasCap
+                ? $"ACS capability present by {FactText(fact)}: SV, RR, CR, UF taken as in effect, as pci_std_enable_acs() enables them"
+                : $"no ACS capability, by {FactText(fact)}"));
+            return hasCap ? AcsFlags.Required : AcsFlags.None;
+        }
         if (isolating || d.IsBridge)
             guesses.Add(new Guess(GuessSubject.Device(d.Address.ToString()), "ACS unknown (no capability list): none assumed, "
                 + "the conservative choice (functions share groups unless the kernel's ACS quirks isolate them)"));

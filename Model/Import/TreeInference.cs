@@ -67,36 +67,24 @@ public static class TreeInference
             var next = pending[0];
             done.Add(next);
             order.Add(next);
-            int cursor = next.Bus;
-            Visit(next);
-
-            void Visit((int Domain, int Bus) bus)
+            var plan = DepthFirstNumbering.Best(next, devices, secondary, subordinate, unowned, roots);
+            foreach (var (bridge, bus, gap) in plan.Taken)
             {
-                var bridges = devices.Where(d => (d.Address.Domain, d.Address.Bus) == bus && d.IsBridge).OrderBy(d => d.Address.Devfn);
-                foreach (var br in bridges)
-                {
-                    if (secondary.TryGetValue(br.Address, out var known))
-                    {
-                        cursor = Math.Max(cursor, subordinate.GetValueOrDefault(br.Address, known));
-                        Visit((bus.Domain, known));
-                        continue;
-                    }
-                    int nextRoot = roots.Where(r => r.Domain == bus.Domain && r.Bus > bus.Bus).Select(r => r.Bus).DefaultIfEmpty(0x100).Min();
-                    var candidate = unowned.Where(u => u.Domain == bus.Domain && u.Bus > cursor && u.Bus < nextRoot).DefaultIfEmpty((Domain: -1, Bus: -1)).First();
-                    if (candidate.Bus < 0)
-                    {
-                        guesses.Add(new Guess(GuessSubject.Device(br.Address.ToString()), "nothing found below this bridge (no -t, -PP or Bus: line; no bus number left for it)"));
-                        continue;
-                    }
-                    unowned.Remove(candidate);
-                    secondary[br.Address] = candidate.Bus;
-                    owner[candidate] = br.Address;
-                    cursor = candidate.Bus;
-                    guesses.Add(new Guess(GuessSubject.Device(br.Address.ToString()),
-                        $"its secondary bus {candidate.Bus:x2} is inferred from the bus numbers (numbered depth first; no -t, -PP or Bus: line)"));
-                    Visit(candidate);
-                }
+                var key = (bridge.Domain, bus);
+                unowned.Remove(key);
+                secondary[bridge] = bus;
+                owner[key] = bridge;
+                guesses.Add(new Guess(GuessSubject.Device(bridge.ToString()), gap
+                    ? $"its secondary bus {bus:x2} is inferred from the bus numbers (numbered depth first; the numbers before it are taken "
+                        + "as reserved or empty; no -t, -PP or Bus: line)"
+                    : $"its secondary bus {bus:x2} is inferred from the bus numbers (numbered depth first; no -t, -PP or Bus: line)"));
             }
+            foreach (var (bridge, bus) in plan.Empty)
+                guesses.Add(new Guess(GuessSubject.Device(bridge.ToString()), $"nothing found below this bridge: depth-first numbering "
+                    + $"gives it bus {bus:x2}, on which the dump has no function (an empty slot or port; no -t, -PP or Bus: line)"));
+            if (plan.Truncated)
+                guesses.Add(new Guess(GuessSubject.Machine, $"the bus numbering below bus {next.Bus:x2} has too many readings to try them all: "
+                    + "the first found that fits best is used"));
         }
 
         var hostBridges = order.OrderBy(r => r.Domain).ThenBy(r => r.Bus)

@@ -14,7 +14,7 @@ public static class ScenarioLoader
 {
     private static readonly ImmutableArray<string> TopFields =
         ["name", "description", "kernel", "iommus", "host-bridges", "devices", "drivers", "script"];
-    private static readonly ImmutableArray<string> KernelFields = ["arch", "version", "variants", "deferred-probe-timeout"];
+    private static readonly ImmutableArray<string> KernelFields = ["arch", "version", "variants", "deferred-probe-timeout", "pcie-acs-override"];
     private static readonly IReadOnlyList<(string, Arch)> ArchWords = [("arm64", Arch.Arm64), ("arm", Arch.Arm), ("x86", Arch.X86)];
 
     /// <summary>Parses and validates YAMLTEXT; throws <see cref="ScenarioException"/> on the first problem found.</summary>
@@ -32,6 +32,7 @@ public static class ScenarioLoader
         var (arch, variants) = ReadKernel(kernelFields);
         // driver_deferred_probe_timeout (6.15), in seconds after late_initcall; 10 by default.
         int timeout = kernelFields.Int("deferred-probe-timeout", 0, 3600) ?? 10;
+        var acsOverride = ReadAcsOverride(kernelFields);
         var iommus = IommuReader.ReadIommus(top, arch);
         var bridges = IommuReader.ReadHostBridges(top);
         var devices = DeviceReader.Read(top);
@@ -39,7 +40,16 @@ public static class ScenarioLoader
         var script = ScriptReader.Read(top);
 
         var machine = MachineAssembly.Build(file, name, arch, variants, iommus, bridges, devices, drivers);
-        return machine with { Script = ScriptReader.Resolve(file, machine, script), DeferredProbeTimeout = timeout };
+        return machine with { Script = ScriptReader.Resolve(file, machine, script), DeferredProbeTimeout = timeout, AcsOverride = acsOverride };
+    }
+
+    /// <summary>`kernel.pcie-acs-override`: the out-of-tree patch's parameter, checked token by token.</summary>
+    private static Topology.Quirks.AcsOverride? ReadAcsOverride(MappingFields kernel)
+    {
+        if (kernel.String("pcie-acs-override") is not { } text)
+            return null;
+        var (result, error) = Topology.Quirks.AcsOverride.Parse(text);
+        return result ?? throw kernel.File.Error(kernel.LineOf("pcie-acs-override"), kernel.PathOf("pcie-acs-override"), error!);
     }
 
     private static string ReadName(MappingFields top, string fileName)

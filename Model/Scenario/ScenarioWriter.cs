@@ -26,6 +26,13 @@ public static class ScenarioWriter
         Comments("machine", "");
         w.Append("name: ").Append(Quote(m.Name)).Append('\n');
         w.Append("kernel:\n  arch: ").Append(m.Arch switch { Arch.Arm64 => "arm64", Arch.Arm => "arm", _ => "x86" }).Append('\n');
+        if (m.Variants.Era != KernelEra.V5_3)
+            w.Append("  version: ").Append(Quote(m.Variants.Era.Version())).Append('\n');
+        if (m.AcsOverride is { } acsOverride)
+        {
+            Comments("kernel pcie-acs-override", "  ");
+            w.Append("  pcie-acs-override: ").Append(Quote(acsOverride.Text)).Append('\n');
+        }
         var pairs = m.Variants.NonDefaultPairs().ToList();
         if (pairs.Count > 0)
         {

@@ -1,3 +1,4 @@
+using Checker.Model.Events;
 using Checker.Model.State;
 
 namespace Checker.Model.Semantics;
@@ -74,11 +75,46 @@ public static partial class Kernel
     }
 
     /// <summary>
-    /// The clock (µs) at which the 6.15 deferred-probe timeout fires in a script: its delay after
-    /// late_initcall; null when it cannot come (5.3, late_initcall not run, or already fired).
+    /// The clock (µs) at which the 6.15 deferred-probe timeout fires: its delay after late_initcall
+    /// (deferred_probe_initcall() schedules deferred_probe_timeout_work with
+    /// driver_deferred_probe_timeout * HZ, v6.15 drivers/base/dd.c); null when it cannot come
+    /// (5.3, late_initcall not run, or already fired).
     /// </summary>
     public static long? DeferredProbeTimeoutDue(World w) =>
         w.Variants.Era == KernelEra.V6_15 && w.InitcallsDone && !w.ProbeTimeoutDone && w.LateInitcallClock >= 0
             ? w.LateInitcallClock + w.Machine.DeferredProbeTimeout * 1_000_000L
             : null;
+
+    /// <summary>
+    /// The time an event keeps in every ordering: a timed script action's next `at:`, the
+    /// deferred-probe timeout's due time; null for the rest (they take 1 ms after the last event).
+    /// </summary>
+    public static long? TimeOf(World w, Event e) =>
+        e is DeferredProbeTimeout ? DeferredProbeTimeoutDue(w)
+        : w.Machine.Index.Timeline.NextTime(e, w.Clock);
+
+    /// <summary>
+    /// 6.15: a timed script action and the deferred-probe timeout keep the order of their times in
+    /// every ordering (docs/semantics.md, "Timed actions"): an action scripted before the timeout is
+    /// not possible once it has fired, one scripted after it not before. Null when E may come now.
+    /// Reads only the machine and <see cref="World.ProbeTimeoutDone"/>, never the clock.
+    /// </summary>
+    private static string? OutOfTimeOrder(World w, Event e)
+    {
+        if (w.Variants.Era != KernelEra.V6_15)
+            return null;
+        var timeline = w.Machine.Index.Timeline;
+        return timeline.Side(e) switch
+        {
+            TimeoutSide.Before when w.ProbeTimeoutDone =>
+                $"scripted at {Seconds(timeline.Times(e)[^1])}, before the deferred-probe timeout (which has fired)",
+            TimeoutSide.After when !w.ProbeTimeoutDone =>
+                $"scripted at {Seconds(timeline.Times(e)[0])}, after the deferred-probe timeout (which has not fired yet)",
+            _ => null,
+        };
+    }
+
+    private static string Seconds(long micros) =>
+        (micros / 1_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture) + "."
+        + (micros % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture) + " s";
 }

@@ -26,7 +26,8 @@ public static partial class Kernel
 
     /// <summary>
     /// Mirrors __device_attach(): matching registered drivers in registration order, stopping at
-    /// the first that binds, or when a device link makes the device wait.
+    /// the first that binds, or when a device link makes the device wait (and in v6.15 when
+    /// dma_configure defers: really_probe() returns that -EPROBE_DEFER negative).
     /// </summary>
     private static World DeviceAttach(World w, int dev)
     {
@@ -37,7 +38,7 @@ public static partial class Kernel
             if (!w.Machine.Drivers[drv].Matches.Contains(dev))
                 continue;
             (w, var outcome) = ReallyProbe(w, dev, drv);
-            if (outcome == ProbeOutcome.WaitingForSupplier)
+            if (outcome == ProbeOutcome.EndsDriverLoop)
                 break;
         }
         return w;

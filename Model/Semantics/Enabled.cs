@@ -12,6 +12,11 @@ public static partial class Kernel
     public static string? WhyDisabled(World w, Event e)
     {
         var m = w.Machine;
+        return WhyDisabledNow(w, e, m) ?? OutOfTimeOrder(w, e);
+    }
+
+    private static string? WhyDisabledNow(World w, Event e, Machine m)
+    {
         return e switch
         {
             AddDevice a => !m.Devices[a.Device].PresentAtBoot ? "not present at boot"

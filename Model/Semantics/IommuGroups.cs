@@ -24,7 +24,15 @@ public static partial class Kernel
             bool noContext = !group.HoldsContext && w.Machine.Iommus[inst].Contexts is int limit && instance.DomainsInUse >= limit;
             if (w.Device(dev).PendingAttachFailure || noContext)
             {
-                w = w.WithDevice(dev, w.Device(dev) with { PendingAttachFailure = false });
+                // v6.15 __iommu_probe_device(): the failed attach goes to err_remove_gdev, whose
+                // iommu_deinit_device() calls dev_iommu_free(), and the fwspec goes with dev->iommu
+                // (drivers/iommu/iommu.c v6.15); v5.3's arm_smmu_add_device() failure keeps it.
+                w = w.WithDevice(dev, w.Device(dev) with
+                {
+                    PendingAttachFailure = false,
+                    HasFwspec = w.Device(dev).HasFwspec && !FreesFwspecOnFailure(w),
+                    FwspecOps = w.Device(dev).FwspecOps && !FreesFwspecOnFailure(w),
+                });
                 w = Log.DevWithPrefix(w, prefix, dev, w.Quiet ? "" : $"Failed to add to iommu group {group.Id}: {Errno.ENOSPC}");
                 return (w, false);
             }

@@ -19,12 +19,14 @@ public static partial class Kernel
     public static World Step(World w, Event e) => Step(w, e, null);
 
     /// <summary>
-    /// One atomic event. The clock moves 1 ms (or to AT, a script action's `at:` in µs); the step's
-    /// trace is cleared. An event that is not enabled in W changes nothing but the clock and says so.
+    /// One atomic event. The clock moves 1 ms, or to AT (a script action's `at:` in µs); without
+    /// AT, to the event's own time when it has one (<see cref="TimeOf"/>), so that every ordering's
+    /// log shows a timed action at its `at:` and the timeout at its time. The step's trace is
+    /// cleared. An event that is not enabled in W changes nothing but the clock and says so.
     /// </summary>
     public static World Step(World w, Event e, long? atMicros)
     {
-        long clock = atMicros is long at && at > w.Clock ? at : w.Clock + 1000;
+        long clock = (atMicros ?? TimeOf(w, e)) is long at && at > w.Clock ? at : w.Clock + 1000;
         if (e is Boot)
             return BootSequence(w with { Clock = clock, Trace = [] });
         if (WhyDisabled(w, e) is { } why)

@@ -3,13 +3,14 @@ using Checker.Model.State;
 
 namespace Checker.Model.Semantics;
 
-internal enum ProbeOutcome { Bound, Deferred, Failed, WaitingForSupplier }
+/// <summary>How a probe ended; <see cref="EndsDriverLoop"/> is a deferral that stops __device_attach()'s driver loop.</summary>
+internal enum ProbeOutcome { Bound, Deferred, Failed, EndsDriverLoop }
 
 public static partial class Kernel
 {
     /// <summary>
-    /// Mirrors really_probe() in drivers/base/dd.c (v5.3): device links, then dev->driver and
-    /// dma_configure, then the driver's probe, with teardown on failure. Ordering matters: the
+    /// Mirrors really_probe() in drivers/base/dd.c (v5.3, and v6.15 where it says so): device
+    /// links, then dev->driver and dma_configure, then the driver's probe, with teardown on failure. Ordering matters: the
     /// group is allocated inside dma_configure, so it is the probe order that decides groups.
     /// </summary>
     private static (World World, ProbeOutcome Outcome) ReallyProbe(World w, int dev, int drv)
@@ -18,17 +19,24 @@ public static partial class Kernel
         if (SupplierNotReady(w, dev) is int supplier)
         {
             w = Log.Dev(w, dev, w.Quiet ? "" : $"probe deferral - supplier {m.Devices[supplier].Name} not ready", LogLevel.Debug, LogTag.ProbeDeferred);
-            return (DeferProbe(w, dev), ProbeOutcome.WaitingForSupplier);
+            return (DeferProbe(w, dev), ProbeOutcome.EndsDriverLoop);
         }
 
         w = w.WithDevice(dev, w.Device(dev) with { Driver = drv });
         (w, bool configured) = DmaConfigure(w, dev);
         if (!configured)
         {
-            // v5.3 jumps to probe_failed, which tears the ops down; v4.12 on arm32 skips it (dma_failed).
+            // v5.3 jumps to probe_failed, which tears the ops down; v4.12 on arm32 skips it
+            // (dma_failed); v6.15 goes to pinctrl_bind_failed, whose device_unbind_cleanup()
+            // calls arch_teardown_dma_ops().
             if (m.Arch != Arch.Arm)
                 w = ArchTeardownDmaOps(w, dev);
-            return (ProbeFailed(w, dev, drv, Errno.EPROBE_DEFER, injected: false), ProbeOutcome.Deferred);
+            if (w.Variants.Era != KernelEra.V6_15)
+                return (ProbeFailed(w, dev, drv, Errno.EPROBE_DEFER, injected: false), ProbeOutcome.Deferred);
+            // v6.15 really_probe() returns the -EPROBE_DEFER of dma_configure as it is, negative,
+            // so __device_attach_driver() ends the driver loop (probe errors come back positive
+            // and let the next driver try); driver_probe_device() adds the device to the list.
+            return (DeferProbe(w, dev, addedLine: true), ProbeOutcome.EndsDriverLoop);
         }
 
         (int ret, bool injected) = DriverProbe(w, dev, drv);
@@ -36,11 +44,31 @@ public static partial class Kernel
             w = w.WithDevice(dev, w.Device(dev) with { PendingProbeErrno = 0 });
         if (ret != 0)
         {
+            if (w.Variants.Era == KernelEra.V6_15)
+                w = CallDriverProbeLine(w, dev, drv, ret);
             w = DmaDeconfigure(w, dev);
             w = ProbeFailed(w, dev, drv, ret, injected);
             return (w, ret == Errno.EPROBE_DEFER ? ProbeOutcome.Deferred : ProbeOutcome.Failed);
         }
         return (DriverBound(w, dev, drv), ProbeOutcome.Bound);
+    }
+
+    /// <summary>
+    /// v6.15 call_driver_probe() (drivers/base/dd.c): the probe's result in its words, printed with
+    /// dev->driver still set (so the driver's name is the prefix): a deferral and a rejected match
+    /// at debug level, any other error `probe with driver DRV failed with error N` (dev_err, v6.10 on).
+    /// </summary>
+    private static World CallDriverProbeLine(World w, int dev, int drv, int ret)
+    {
+        if (w.Quiet)
+            return w;
+        string name = w.Machine.Drivers[drv].Name;
+        return ret switch
+        {
+            Errno.EPROBE_DEFER => Log.Dev(w, dev, $"Driver {name} requests probe deferral", LogLevel.Debug, LogTag.ProbeDeferred),
+            Errno.ENODEV or Errno.ENXIO => Log.Dev(w, dev, $"probe with driver {name} rejects match {ret}", LogLevel.Debug),
+            _ => Log.Dev(w, dev, $"probe with driver {name} failed with error {ret}"),
+        };
     }
 
     /// <summary>The driver's probe: an injected fault first, else its scripted behaviour.</summary>
@@ -66,14 +94,16 @@ public static partial class Kernel
     {
         var m = w.Machine;
         string drvName = m.Drivers[drv].Name, devName = m.Devices[dev].Name;
+        bool v615 = w.Variants.Era == KernelEra.V6_15;
         if (ret == Errno.EPROBE_DEFER)
         {
             // dev->driver = NULL and the deferral in one change: the line reads only the driver (the bus name prefix).
             w = DeferProbe(w, dev);
-            return Log.Dev(w, dev, w.Quiet ? "" : $"Driver {drvName} requests probe deferral", LogLevel.Debug, LogTag.ProbeDeferred);
+            return v615 ? w : Log.Dev(w, dev, w.Quiet ? "" : $"Driver {drvName} requests probe deferral", LogLevel.Debug, LogTag.ProbeDeferred);
         }
         w = w.WithDevice(dev, w.Device(dev) with { Driver = DeviceState.NoDriver });
-        w = ret is Errno.ENODEV or Errno.ENXIO
+        w = v615 ? w
+            : ret is Errno.ENODEV or Errno.ENXIO
             ? Log.Debug(w, w.Quiet ? "" : $"{drvName}: probe of {devName} rejects match {ret}")
             : Log.Line(w, LogLevel.Info, w.Quiet ? "" : $"{drvName}: probe of {devName} failed with error {ret}");
         // v5.3 (and v6.15): a non-defer error leaves the device where it is on the deferred pending
@@ -82,13 +112,18 @@ public static partial class Kernel
         return w.WithDevice(dev, w.Device(dev) with { Status = ProbeStatus.Failed, InjectedFailure = injected });
     }
 
-    /// <summary>Mirrors driver_deferred_probe_add(): to the end of the pending list, once.</summary>
-    private static World DeferProbe(World w, int dev)
+    /// <summary>
+    /// Mirrors driver_deferred_probe_add(): to the end of the pending list, once. With ADDEDLINE
+    /// its debug line `Added to deferred list`, printed only when the device was not on the list
+    /// (v6.15, where a deferral no probe printed has only this line).
+    /// </summary>
+    private static World DeferProbe(World w, int dev, bool addedLine = false)
     {
         var deferred = w.Device(dev) with { Status = ProbeStatus.Deferred, Driver = DeviceState.NoDriver };
-        return w.DeferredPending.Contains(dev)
-            ? w.WithDevice(dev, deferred)
-            : w with { DeviceChange = (dev, deferred), DeferredPending = w.DeferredPending.Add(dev) };
+        if (w.DeferredPending.Contains(dev))
+            return w.WithDevice(dev, deferred);
+        w = w with { DeviceChange = (dev, deferred), DeferredPending = w.DeferredPending.Add(dev) };
+        return addedLine ? Log.Dev(w, dev, w.Quiet ? "" : "Added to deferred list", LogLevel.Debug, LogTag.ProbeDeferred) : w;
     }
 
     /// <summary>

@@ -122,6 +122,7 @@ public sealed record Machine(
         HostBridges = other.HostBridges;
         Script = other.Script;
         DeferredProbeTimeout = other.DeferredProbeTimeout;
+        AcsOverride = other.AcsOverride;
     }
 
     /// <summary>
@@ -129,6 +130,13 @@ public sealed record Machine(
     /// driver_deferred_probe_timeout, default 10 with CONFIG_MODULES in drivers/base/dd.c).
     /// </summary>
     public int DeferredProbeTimeout { get; init; } = 10;
+
+    /// <summary>
+    /// `kernel.pcie-acs-override`: the command-line parameter of the out-of-tree ACS override
+    /// patch (docs/semantics.md, "ACS"), null when the kernel runs without it, as every released
+    /// kernel does.
+    /// </summary>
+    public Topology.Quirks.AcsOverride? AcsOverride { get; init; }
 
     /// <summary>Derived lookups (children, matching drivers, ...), computed once per machine.</summary>
     public MachineIndex Index => _index ??= new MachineIndex(this);

@@ -80,6 +80,9 @@ public sealed class MachineIndex
         }
     }
 
+    /// <summary>The script's times and where each timed action falls against the deferred-probe timeout.</summary>
+    public ScriptTimeline Timeline => _timeline ??= new ScriptTimeline(_machine);
+
     private ImmutableArray<int> AliasesOf(DeviceSpec d)
     {
         if (d.Pci is not { } pci)
@@ -97,6 +100,7 @@ public sealed class MachineIndex
     [DerivedCache] private ImmutableArray<ImmutableArray<int>> _pciWalk;
     [DerivedCache] private ImmutableArray<Topology.Quirks.AcsQuirkDecision> _acsQuirks;
     [DerivedCache] private ImmutableArray<ImmutableArray<int>> _dmaAliases;
+    [DerivedCache] private ScriptTimeline? _timeline;
 
     public MachineIndex(Machine m)
     {

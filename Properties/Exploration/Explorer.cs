@@ -205,7 +205,8 @@ public static class Explorer
         return events.ToImmutable();
 
         // Stepped at the script's times so that the 6.15 timeout falls where it would; the
-        // ordering itself is replayed without them.
+        // ordering itself is replayed without them, each timed action taking its `at:` from the
+        // machine's timeline (Kernel.TimeOf).
         void Take(TimedEvent t)
         {
             if (!Kernel.IsEnabled(w, t.Event))

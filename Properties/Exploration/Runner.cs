@@ -52,10 +52,12 @@ public static class Runner
 
     /// <summary>
     /// 6.15: the deferred-probe timeout fires at its time among a script's timed actions, so it
-    /// comes before NEXT when NEXT's `at:` is at or past it (never twice, never before itself).
+    /// comes before NEXT when NEXT is scripted after it (<see cref="ScriptTimeline.Side"/>, the
+    /// rule every ordering keeps) or NEXT's `at:` is at or past it (never twice, never before itself).
     /// </summary>
     public static TimedEvent? TimeoutBefore(World w, TimedEvent next) =>
-        next.Event is not DeferredProbeTimeout && next.AtMicros is long at && Kernel.DeferredProbeTimeoutDue(w) is long due && at >= due
+        next.Event is not DeferredProbeTimeout && Kernel.DeferredProbeTimeoutDue(w) is long due
+            && (next.AtMicros >= due || (next.AtMicros is not null && w.Machine.Index.Timeline.Side(next.Event) == TimeoutSide.After))
             ? new TimedEvent(new DeferredProbeTimeout(), due)
             : null;
 

@@ -77,6 +77,16 @@ public static class PciQuirks
     public static (AcsQuirkDecision Decision, QuirkRow? Row) Acs(Machine m, int dev, KernelEra era)
     {
         var d = m.Devices[dev];
+        var table = TableAcs(m, d, era);
+        if (table.Decision != AcsQuirkDecision.NoQuirk || m.AcsOverride is not { } acsOverride || d.Pci is null)
+            return table;
+        // The out-of-tree override patch appends { PCI_ANY_ID, PCI_ANY_ID, pcie_acs_overrides }
+        // after every entry of the table: it answers only where none of them did.
+        return (acsOverride.Decide(d.Pci), null);
+    }
+
+    private static (AcsQuirkDecision Decision, QuirkRow? Row) TableAcs(Machine m, DeviceSpec d, KernelEra era)
+    {
         if (d.Pci?.Ids is not { Vendor: not null, Device: not null } ids)
             return (AcsQuirkDecision.NoQuirk, null);
         var rows = RowsOf(era).Where(r => r.IsAcs).ToList();
@@ -177,6 +187,8 @@ public static class PciQuirks
             if (unknownIds || needsMore)
                 result.Add(row.Function);
         }
+        if (m.AcsOverride is { Ids.IsEmpty: false } && (ids.Vendor is null || ids.Device is null) && pci.Type is not (PcieType.LegacyPci or PcieType.PciBridge))
+            result.Add("pcie_acs_overrides");
         return [.. result.Distinct()];
     }
 
