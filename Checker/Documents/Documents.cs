@@ -115,7 +115,7 @@ public sealed record ExploreDocument(
     bool Vacuous = false,
     string? VacuousReason = null,
     bool Reduced = true,
-    ImmutableArray<long> Levels = default);
+    ImmutableArray<long>? Levels = null);
 
 /// <summary>Figures of one matrix cell.</summary>
 public sealed record MatrixCellStatsDocument(long Steps, long Milliseconds);
