@@ -79,13 +79,17 @@ public static class ImportCommand
         return command;
     }
 
-    /// <summary>The system's pci.ids (as lspci reads it), to map names back to IDs for dumps without -nn; null when there is none.</summary>
-    private static PciIdsDatabase? SystemPciIds()
+    /// <summary>
+    /// The system's pci.ids (as lspci reads it), to map names back to IDs for dumps without -nn;
+    /// without one, the subset bundled with the tool (the vendors and devices the kernel quirks and
+    /// hardware facts name).
+    /// </summary>
+    private static PciIdsDatabase SystemPciIds()
     {
         foreach (var path in new[] { "/usr/share/misc/pci.ids", "/usr/share/hwdata/pci.ids" })
             if (File.Exists(path))
                 return PciIdsDatabase.Parse(File.ReadAllText(path));
-        return null;
+        return PciIdsDatabase.Bundled();
     }
 
     private static IEnumerable<Guess> UnknownGroupMembers(ImportInputs input, Machine m) =>

@@ -36,9 +36,11 @@ public class PciIdsDatabaseTests
     {
         var db = PciIdsDatabase.Parse(Ids);
         Assert.Equal(2, db.VendorCount);
-        Assert.Equal((0x8086, 0xa114), db.Lookup("Intel Corporation 100 Series/C230 Series Chipset Family PCI Express Root Port #5 (rev f1)"));
-        Assert.Equal((0x10de, 0x1401), db.Lookup("NVIDIA Corporation GM206 [GeForce GTX 960] (rev a1)"));
-        Assert.Null(db.Lookup("Intel Corporation I211 Gigabit Network Connection (rev 03)"));
+        Assert.Equal((0x8086, (int?)0xa114), db.Lookup("Intel Corporation 100 Series/C230 Series Chipset Family PCI Express Root Port #5 (rev f1)"));
+        Assert.Equal((0x10de, (int?)0x1401), db.Lookup("NVIDIA Corporation GM206 [GeForce GTX 960] (rev a1)"));
+        // A vendor it has, a device it lacks: the vendor alone (quirks that match any device of a vendor can still be decided).
+        Assert.Equal((0x8086, (int?)null), db.Lookup("Intel Corporation I211 Gigabit Network Connection (rev 03)"));
+        Assert.Null(db.Lookup("Realtek Semiconductor Co., Ltd. RTL8111/8168/8411 PCI Express Gigabit Ethernet Controller (rev 15)"));
         Assert.Equal(0x060400, db.ClassOf("PCI bridge"));
         Assert.Equal(0x030000, db.ClassOf("VGA compatible controller"));
     }
@@ -74,5 +76,63 @@ public class PciIdsDatabaseTests
         Assert.Contains("could not be decided", guess.Text);
         Assert.Contains("pci_quirk_intel_pch_acs", guess.Text);
         Assert.Contains("pci_quirk_intel_spt_pch_acs", guess.Text);
+    }
+
+    [Fact]
+    public void A_name_pci_ids_has_since_respelled_still_maps_back_unless_it_is_ambiguous()
+    {
+        var db = PciIdsDatabase.Parse("8086  Intel Corporation\n"
+            + "\ta114  100/C230 Series Chipset Family PCIe Root Port #5\n"
+            + "\t1234  Widget PCIe Port\n"
+            + "\t1235  Widget PCI Express Port\n");
+        // The name a 2016 pci.ids printed, looked up in one where it was respelled.
+        Assert.Equal((0x8086, (int?)0xa114), db.Lookup("Intel Corporation 100 Series/C230 Series Chipset Family PCI Express Root Port #5 (rev f1)"));
+        // Two devices whose names differ only in spelling: the exact one, and no guess for a third spelling.
+        Assert.Equal((0x8086, (int?)0x1235), db.Lookup("Intel Corporation Widget PCI Express Port"));
+        Assert.Equal((0x8086, (int?)null), db.Lookup("Intel Corporation Widget PCI-Express Port"));
+    }
+
+    [Fact]
+    public void The_bundled_subset_names_every_device_the_quirk_table_lists_by_id()
+    {
+        // scripts/pci-ids-subset.py writes it from pci.ids; a quirk row added without re-running it
+        // fails here (an ID pci.ids itself lacks is written as a "# not in pci.ids" comment).
+        using var stream = typeof(PciIdsDatabase).Assembly.GetManifestResourceStream(PciIdsDatabase.BundledResource);
+        Assert.NotNull(stream);
+        var text = new StreamReader(stream).ReadToEnd();
+        var listed = new HashSet<string>(StringComparer.Ordinal);
+        string vendor = "";
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.Length >= 6 && line[4] == ' ' && line[0] != '#' && line[0] != '\t' && line[0] != 'C')
+                vendor = line[..4];
+            else if (line.Length >= 7 && line[0] == '\t' && line[5] == ' ' && vendor.Length > 0)
+                listed.Add($"{vendor}:{line[1..5]}");
+            else if (line.StartsWith("# not in pci.ids: ", StringComparison.Ordinal))
+                listed.Add(line["# not in pci.ids: ".Length..].Trim());
+            if (line.StartsWith("C ", StringComparison.Ordinal))
+                vendor = "";
+        }
+        var missing = PciQuirks.Rows.Where(r => r.Device is not null)
+            .Select(r => $"{r.Vendor:x4}:{r.Device:x4}").Where(k => !listed.Contains(k)).Distinct().ToList();
+        Assert.True(missing.Count == 0, "pci-ids-subset.ids is stale (run scripts/pci-ids-subset.py PATH/TO/pci.ids): " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public void Without_a_system_pci_ids_the_bundled_subset_decides_the_pch_quirk()
+    {
+        var db = PciIdsDatabase.Bundled();
+        Assert.Contains("bundled subset of pci.ids", db.Source, StringComparison.Ordinal);
+        Assert.NotNull(db.Version);
+        var result = Import(db);
+        var m = result.Machine;
+        var port = m.DeviceIndex("0000:00:1c.4");
+        Assert.Equal(0xa114, m.Devices[port].Pci!.Ids!.Device);
+        Assert.Equal(AcsQuirkDecision.Isolates, PciQuirks.Acs(m, port, m.Variants.Era).Decision);
+        Assert.Contains(result.Guesses, g => g.Subject == "device 0000:00:1c.4" && g.Text.Contains("bundled subset of pci.ids", StringComparison.Ordinal));
+        // The I211 is not in the subset: its vendor is known, its device is not.
+        var nic = m.DeviceIndex("0000:03:00.0");
+        Assert.Equal(0x8086, m.Devices[nic].Pci!.Ids!.Vendor);
+        Assert.Null(m.Devices[nic].Pci!.Ids!.Device);
     }
 }

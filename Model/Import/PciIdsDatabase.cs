@@ -75,18 +75,21 @@ public sealed class PciIdsDatabase
         }
         FlushVendor();
         // Longest vendor names first, so `Intel Corporation` never shadows a longer name that starts with it.
-        return new PciIdsDatabase([.. vendors.OrderByDescending(v => v.Item1.Length)], classes.ToImmutable());
+        return new PciIdsDatabase([.. vendors.OrderByDescending(v => v.Item1.Length)], classes.ToImmutable()) { Version = VersionOf(text) };
     }
 
     /// <summary>
     /// The vendor and device IDs of an lspci description without -nn: a vendor name the text
     /// starts with, then one of its device names (lspci may print a `[bracketed]` short name
-    /// after it, and ` (rev rr)` / ` (prog-if ...)`). Null when no vendor and device match.
+    /// after it, and ` (rev rr)` / ` (prog-if ...)`). The device is null when the vendor matches
+    /// but none of its device names does (a device the database, or the bundled subset, lacks);
+    /// the whole answer is null when no vendor matches.
     /// </summary>
-    public (int Vendor, int Device)? Lookup(string description)
+    public (int Vendor, int? Device)? Lookup(string description)
     {
         ArgumentNullException.ThrowIfNull(description);
         var text = StripSuffixes(description.Trim());
+        (int, int?)? vendorOnly = null;
         foreach (var (name, id, devices) in _vendors)
         {
             if (!text.StartsWith(name + " ", StringComparison.Ordinal))
@@ -94,12 +97,72 @@ public sealed class PciIdsDatabase
             var device = text[(name.Length + 1)..].Trim();
             if (devices.TryGetValue(device, out var dev))
                 return (id, dev);
+            if (LooseIndex(name, devices).TryGetValue(Loose(device), out var loose) && loose >= 0)
+                return (id, loose);
+            vendorOnly ??= (id, null);
         }
-        return null;
+        return vendorOnly;
     }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Dictionary<string, int>> _loose = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The devices of a vendor by their loose names (Loose), -1 where two devices share one. pci.ids
+    /// renames devices over the years (`100 Series/C230 Series Chipset Family PCI Express Root Port
+    /// #5` became `100/C230 Series Chipset Family PCIe Root Port #5`), and a dump prints the name of
+    /// the pci.ids its machine had.
+    /// </summary>
+    private Dictionary<string, int> LooseIndex(string vendor, ImmutableDictionary<string, int> devices) =>
+        _loose.GetOrAdd(vendor, _ =>
+        {
+            var index = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var (name, id) in devices.OrderBy(kv => kv.Value))
+            {
+                var key = Loose(name);
+                index[key] = index.TryGetValue(key, out var other) && other != id ? -1 : id;
+            }
+            return index;
+        });
+
+    /// <summary>A device name with the spellings pci.ids has changed taken out: case, `PCI Express` for `PCIe`, the word `Series`, punctuation and blanks.</summary>
+    internal static string Loose(string name)
+    {
+        var s = name.ToLowerInvariant().Replace("pci express", "pcie", StringComparison.Ordinal)
+            .Replace("series", "", StringComparison.Ordinal);
+        return new string([.. s.Where(char.IsLetterOrDigit)]);
+    }
+
+    /// <summary>Resource name of the bundled subset of pci.ids (scripts/pci-ids-subset.py writes it).</summary>
+    public const string BundledResource = "Checker.Model.Import.Hardware.pci-ids-subset.ids";
+
+    /// <summary>
+    /// The subset of pci.ids bundled with the tool: the vendors and devices that the kernel quirks
+    /// and the hardware facts name, and the classes, for machines without a pci.ids of their own.
+    /// </summary>
+    public static PciIdsDatabase Bundled()
+    {
+        using var stream = typeof(PciIdsDatabase).Assembly.GetManifestResourceStream(BundledResource)
+            ?? throw new InvalidOperationException($"resource {BundledResource} is missing from the build");
+        using var reader = new StreamReader(stream);
+        var db = Parse(reader.ReadToEnd());
+        return new PciIdsDatabase(db._vendors, db._classes) { Version = db.Version, Source = $"the bundled subset of pci.ids (version {db.Version})" };
+    }
+
+    /// <summary>The version the database's header states, or null.</summary>
+    public string? Version { get; private init; }
+
+    /// <summary>How guesses name the database: `pci.ids`, or the bundled subset with its version.</summary>
+    public string Source { get; private init; } = "pci.ids";
 
     /// <summary>The subclass of a class name lspci prints (`PCI bridge` is 0x0604), as `dev->class` with prog-if 0.</summary>
     public int? ClassOf(string className) => _classes.TryGetValue(className.Trim(), out var c) ? c : null;
+
+    /// <summary>The version pci.ids states in its header (`#\tVersion: 2026.08.22`; the subset: `version 2026.08.22`).</summary>
+    private static string? VersionOf(string text)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(text, @"^#.*?(?:Version:|, version)\s*([0-9.]*[0-9])", System.Text.RegularExpressions.RegexOptions.Multiline);
+        return m.Success ? m.Groups[1].Value : null;
+    }
 
     private static string StripSuffixes(string s)
     {
