@@ -72,7 +72,7 @@ public static partial class CommonOptions
         foreach (var pair in all.Where(p => p.StartsWith(Documents.ScenarioDocuments.KernelKey + "=", StringComparison.Ordinal)))
         {
             string version = pair[(pair.IndexOf('=') + 1)..].Trim();
-            v = v.WithEra(KernelEras.Parse(version) ?? throw new UsageException($"{pair}: {KernelEras.UnknownMessage(version)}"));
+            v = v.WithEra(KernelEras.Parse(version) ?? throw new UsageException($"--variant {pair}: {KernelEras.UnknownMessage(version)}"));
         }
         foreach (var pair in all.Where(p => !p.StartsWith(Documents.ScenarioDocuments.KernelKey + "=", StringComparison.Ordinal)))
         {

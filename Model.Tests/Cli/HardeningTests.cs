@@ -28,6 +28,9 @@ public sealed class HardeningTests : IDisposable
         var nullBad = saved.DeepClone().AsObject();
         nullBad["counterexamples"]![0]!["events"]!.AsArray().Insert(2, null);
         File.WriteAllText(Path.Combine(_t, "bad-null.json"), nullBad.ToJsonString(new() { WriteIndented = true }));
+        var kernelBad = saved.DeepClone().AsObject();
+        kernelBad["counterexamples"]![0]!["variants"]!["kernel"] = "9.9";
+        File.WriteAllText(Path.Combine(_t, "bad-kernel.json"), kernelBad.ToJsonString(new() { WriteIndented = true }));
         File.WriteAllText(Path.Combine(_t, "nnk.txt"),
             "00:00.0 Host bridge [0600]: Intel Corporation Device [8086:3e30] (rev 0d)\n\tKernel driver in use: skl_uncore\n"
             + "00:01.0 PCI bridge [0604]: Intel Corporation Device [8086:1901] (rev 0d)\n\tKernel driver in use: pcieport\n");
@@ -58,6 +61,7 @@ public sealed class HardeningTests : IDisposable
         { "corpus merge -o a file", ["corpus", "merge", "{T}/corpus", "-o", "{T}/a-file"], ["--output {T}/a-file: is a regular file, expected a directory"], [] },
         { "replay unknown enum", ["replay", "{T}/bad-enum.json"], ["{T}/bad-enum.json:", "$.counterexamples[0].drivers[1].initcall: unknown value 'x'"], [] },
         { "replay null in a list", ["replay", "{T}/bad-null.json"], ["{T}/bad-null.json:", "$.counterexamples[0].events[2]: expected a value, got null"], [] },
+        { "replay unknown kernel in a document", ["replay", "{T}/bad-kernel.json"], ["{T}/bad-kernel.json: $.variants: kernel=9.9:"], [] },
         { "empty scenario path", ["boot", ""], ["\"\": empty scenario path"], [] },
         { "graph -o missing directory", ["graph", "{S}", "-o", "{T}/missing/x.dot"], ["--output {T}/missing/x.dot: directory {T}/missing does not exist"], ["{T}/missing"] },
         { "import -o missing directory", ["import", "--lspci", "Model.Tests/Fixtures/d05/lspci-tv.txt", "-o", "{T}/missing/x.yaml"], ["--output {T}/missing/x.yaml: directory {T}/missing does not exist"], ["{T}/missing"] },
