@@ -16,7 +16,8 @@ using FsCheck.Fluent;
 namespace Checker.Bench;
 
 /// <summary>
-/// `quick`: Stopwatch medians of every figure of docs/PERFORMANCE.md; `profile bfs|check|step|logged SECONDS`:
+/// `quick`: Stopwatch medians of every figure of docs/PERFORMANCE.md; `shards DEPTH [N...]`: the
+/// per-shard work table of docs/nightly.md; `profile bfs|check|step|logged SECONDS`:
 /// one workload in a loop, to run under `dotnet-trace collect`; anything else: BenchmarkDotNet.
 /// </summary>
 public static class Program
@@ -25,6 +26,8 @@ public static class Program
     {
         if (args.Length > 0 && args[0] == "quick")
             return Quick.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
+        if (args.Length > 0 && args[0] == "shards")
+            return Shards.Run(args.Skip(1).Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray());
         if (args.Length > 1 && args[0] == "profile")
             return Profile.Run(args[1], args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 15);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -89,7 +89,18 @@ public sealed record ExploreOutcome(
 {
     /// <summary>BFS: the new states found on each level (level 1 first); empty for dfs and random walks.</summary>
     public ImmutableArray<long> Levels { get; init; } = [];
+
+    /// <summary>A sharded BFS that split: where, and how its work divides; null when the run did not split.</summary>
+    public ShardWork? Split { get; init; }
 }
+
+/// <summary>
+/// Where a sharded BFS split and what it did on each side: the shared prefix (the levels every
+/// shard expands alike) up to LEVEL, whose frontier held FRONTIERSTATES of which the shard kept
+/// KEPTSTATES, with the STATES and TRANSITIONS of that prefix; the rest of the outcome's counts
+/// are the shard's own subtrees.
+/// </summary>
+public sealed record ShardWork(int Level, long FrontierStates, long KeptStates, long PrefixStates, long PrefixTransitions);
 
 /// <summary>A path from the boot state, shared between the states that extend it.</summary>
 public sealed class EventPath(EventPath? parent, Event? last, int length)
