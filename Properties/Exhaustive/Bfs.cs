@@ -43,7 +43,7 @@ public static class Bfs
                 // others' frontier states stay in the visited set, so their subtrees are not
                 // entered through them.
                 long frontierStates = tree.Top.Count;
-                tree.KeepTop(options.Shard.Keeps);
+                tree.KeepTop(k => options.Shard.Keeps(k, (int)frontierStates));
                 split = true;
                 work = new ShardWork(depth, frontierStates, tree.Top.Count, run.States, run.Transitions);
             }

@@ -11,8 +11,8 @@ public enum Strategy { Bfs, Dfs, Random }
 /// <summary>
 /// Shard INDEX (0-based) of COUNT. For BFS it splits the state space (docs/explore.md): every
 /// shard runs the same breadth-first prefix to a frontier of at least
-/// <see cref="FrontierPerShard"/> x COUNT states, keeps the frontier states whose index is INDEX
-/// modulo COUNT, and explores only what lies below them. For DFS and random walks it is a member
+/// <see cref="FrontierPerShard"/> x COUNT states, keeps the INDEX-th of COUNT contiguous runs of
+/// it, and explores only what lies below them. For DFS and random walks it is a member
 /// of a swarm (<see cref="ExploreOptions.Swarm"/>): its own seed and event order over the whole space.
 /// </summary>
 public readonly record struct Shard(int Index, int Count)
@@ -22,8 +22,12 @@ public readonly record struct Shard(int Index, int Count)
     /// <summary>Frontier states per shard at the split: enough that subtrees of uneven size even out.</summary>
     public const int FrontierPerShard = 64;
 
-    /// <summary>Whether frontier state K (in BFS order) is this shard's.</summary>
-    public bool Keeps(int k) => k % Count == Index;
+    /// <summary>
+    /// Whether frontier state K of FRONTIER (in BFS order) is this shard's: the shards take
+    /// contiguous runs of equal length, so siblings and cousins, whose subtrees meet where their
+    /// events commute, mostly fall to one shard (every K-th state would give them to different ones).
+    /// </summary>
+    public bool Keeps(int k, int frontier) => (int)((long)k * Count / frontier) == Index;
 
     public override string ToString() => $"{Index + 1}/{Count}";
 }
