@@ -59,6 +59,13 @@ public sealed record ExploreOptions(
     /// </summary>
     public bool Reduce { get; init; } = true;
 
+    /// <summary>
+    /// `--por` without injected probe failures, over the reduced fingerprint: the cluster
+    /// fingerprint (<see cref="Fingerprint.Of(Model.State.World, bool, bool)"/>) and the
+    /// persistent sets of the boot (<see cref="Exhaustive.PartialOrder.BootAmple"/>; docs/explore.md).
+    /// </summary>
+    public bool Clusters => PartialOrder && Reduce && Gen.Weights.GetValueOrDefault(EventKind.FailNextProbe) == 0;
+
     /// <summary>Frontier states per shard at which a sharded BFS splits (<see cref="Shard.FrontierPerShard"/>; tests use fewer).</summary>
     public int FrontierPerShard { get; init; } = Shard.FrontierPerShard;
 
