@@ -17,7 +17,8 @@ namespace Checker.Bench;
 
 /// <summary>
 /// `quick`: Stopwatch medians of every figure of docs/PERFORMANCE.md; `profile bfs|check|step|logged SECONDS`:
-/// one workload in a loop, to run under `dotnet-trace collect`; anything else: BenchmarkDotNet.
+/// one workload in a loop, to run under `dotnet-trace collect`; `big-scenario N FILE`: write the synthetic machine
+/// of N devices; `big [RUNS [N,N,...]]`: load, boot and check times of those machines; anything else: BenchmarkDotNet.
 /// </summary>
 public static class Program
 {
@@ -25,6 +26,13 @@ public static class Program
     {
         if (args.Length > 0 && args[0] == "quick")
             return Quick.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
+        if (args.Length > 2 && args[0] == "big-scenario")
+        {
+            File.WriteAllText(args[2], BigMachine.Scenario(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture)));
+            return 0;
+        }
+        if (args.Length > 0 && args[0] == "big")
+            return BigBench.Run(args[1..]);
         if (args.Length > 1 && args[0] == "profile")
             return Profile.Run(args[1], args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 15);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

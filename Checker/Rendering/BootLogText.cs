@@ -30,13 +30,26 @@ public static class BootLogText
     public static IEnumerable<DeviceSummary> Devices(World w)
     {
         var m = w.Machine;
+        // One pass over the log: per device, its deferral lines and its last bound line.
+        var deferralsOf = new int[m.Devices.Length];
+        var lastBound = new LogLine?[m.Devices.Length];
+        foreach (var l in w.Log)
+        {
+            if (l.Device < 0 || l.Device >= m.Devices.Length)
+                continue;
+            if (l.Tag == LogTag.ProbeDeferred)
+                deferralsOf[l.Device]++;
+            else if (l.Tag == LogTag.Bound)
+                lastBound[l.Device] = l;
+        }
+        var devices = w.Devices;
         for (int dev = 0; dev < m.Devices.Length; dev++)
         {
-            var d = w.Devices[dev];
+            var d = devices[dev];
             if (!d.EverAdded)
                 continue;
-            int deferrals = w.Log.Count(l => l.Device == dev && l.Tag == LogTag.ProbeDeferred);
-            var bound = w.Log.LastOrDefault(l => l.Device == dev && l.Tag == LogTag.Bound);
+            int deferrals = deferralsOf[dev];
+            var bound = lastBound[dev];
             string status = !d.Present ? "removed" : d.Status.ToString().ToLowerInvariant();
             yield return new DeviceSummary(m.Devices[dev].Name, status, d.IsBound ? m.Drivers[d.Driver].Name : null,
                 d.Ops.IsSet ? d.Ops.Describe(m) : "no dma_ops", deferrals, d.IsBound ? bound?.Micros : null);

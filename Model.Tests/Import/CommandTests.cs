@@ -80,6 +80,34 @@ public class CommandTests
         }
     }
 
+    [Theory]
+    [InlineData("deferred_probe_timeout=30 pcie_acs_override=downstream", "  deferred-probe-timeout: 30\n", "shows deferred_probe_timeout=30")]
+    [InlineData("deferred_probe_timeout=-1", "  deferred-probe-timeout: 10\n", "no timeout at all is outside what a scenario can say")]
+    [InlineData("deferred_probe_timeout=ten", "  deferred-probe-timeout: 10\n", "which deferred_probe_timeout_setup() cannot read")]
+    public void The_command_line_of_a_dmesg_is_read_for_the_deferred_probe_timeout(string parameters, string field, string guess)
+    {
+        var dir = Directory.CreateTempSubdirectory("checker-cmdline-").FullName;
+        try
+        {
+            var dmesg = Path.Combine(dir, "dmesg.txt");
+            var lines = File.ReadAllLines(Fixtures.Path("d05/dmesg.txt")).ToList();
+            lines.Insert(2, $"[    0.000000] Kernel command line: BOOT_IMAGE=/Image root=/dev/sda2 {parameters}");
+            File.WriteAllLines(dmesg, lines);
+            var output = Path.Combine(dir, "m.yaml");
+            var (exit, _, err) = Fixtures.Run("import", "--lspci", Fixtures.Path("d05/lspci-tv.txt"), "--dmesg", dmesg, "-o", output);
+            Assert.True(exit == 0, err);
+            Assert.Contains(guess, err);
+            var text = File.ReadAllText(output);
+            Assert.Contains(field, text);
+            var m = ScenarioLoader.Load(output, text);
+            Assert.Equal(parameters.Contains("override", StringComparison.Ordinal) ? "downstream" : null, m.AcsOverride?.Text);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Fact]
     public void Import_of_the_x86_switch_reads_types_ACS_and_drivers_from_lspci_vvv()
     {

@@ -16,6 +16,8 @@ public class ScenarioWriterTests
         Assert.Equal(written, ScenarioWriter.Write(again));
         Assert.Equal(m.Devices.Select(Comparable), again.Devices.Select(Comparable));
         Assert.Equal(m.Variants, again.Variants);
+        Assert.Equal(m.DeferredProbeTimeout, again.DeferredProbeTimeout);
+        Assert.Equal(m.AcsOverride?.Text, again.AcsOverride?.Text);
         Assert.Equal(m.Script.Select(a => (a.Event, a.AtMicros)), again.Script.Select(a => (a.Event, a.AtMicros)));
     }
 
@@ -23,6 +25,18 @@ public class ScenarioWriterTests
     private static string Comparable(Checker.Model.State.DeviceSpec d) =>
         (d with { Source = default, Pci = d.Pci is null ? null : d.Pci with { DmaAliasOf = [] } }).ToString()
         + string.Join(",", d.Pci?.DmaAliasOf ?? []);
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(25)]
+    [InlineData(3600)]
+    public void A_deferred_probe_timeout_other_than_the_default_is_written_and_read_back(int seconds)
+    {
+        var m = ScenarioFiles.Load("modular-smmu-dt-timeout-5s") with { DeferredProbeTimeout = seconds };
+        var written = ScenarioWriter.Write(m);
+        Assert.Contains($"  deferred-probe-timeout: {seconds}\n", written);
+        Assert.Equal(seconds, ScenarioLoader.Load("t.yaml", written).DeferredProbeTimeout);
+    }
 
     [Fact]
     public void Names_with_quotes_and_backslashes_are_escaped()

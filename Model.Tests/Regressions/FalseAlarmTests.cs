@@ -32,6 +32,9 @@ public class FalseAlarmTests
         { "timed-load-before-the-timeout", nameof(DmaOpsInvariants.NoDmaBypass), "check", false },
         { "timed-load-after-the-timeout", nameof(DmaOpsInvariants.NoDmaBypass), "script", true },
         { "failed-attach-frees-the-fwspec", nameof(DmaOpsInvariants.DmaConfigureBalanced), "script", false },
+        { "root-port-fails-parent-link", nameof(LifecycleInvariants.EveryMatchedDeviceBinds), "script", true },
+        { "root-port-fails-probe-time", nameof(LifecycleInvariants.EveryMatchedDeviceBinds), "script", false },
+        { "root-port-fails-probe-time", nameof(LifecycleInvariants.EveryMatchedDeviceBinds), "check", false },
     };
 
     [Theory]

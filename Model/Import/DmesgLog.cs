@@ -20,6 +20,9 @@ public sealed record DmesgLog(ImmutableArray<GroupLine> GroupLines, ImmutableArr
     /// <summary>The version of the `Linux version 5.3.0-rc8 ...` line, if the log has it.</summary>
     public string? KernelVersion { get; init; }
 
+    /// <summary>The `Kernel command line: ...` lines of the log (the boot's own parameters: `pcie_acs_override=`, `deferred_probe_timeout=`).</summary>
+    public ImmutableArray<CommandLineEvidence> CommandLine { get; init; } = [];
+
     private static readonly Regex Stamped = new("^(?:<\\d+>)?\\[\\s*(\\d+)\\.(\\d{1,6})\\] ?(.*)$");
     /// <summary>`dmesg -T`: `[Tue Sep 17 10:12:34 2019] text`.</summary>
     private static readonly Regex HumanStamped = new("^\\[\\w{3} (\\w{3}) +(\\d{1,2}) (\\d\\d):(\\d\\d):(\\d\\d) (\\d{4})\\] ?(.*)$");
@@ -39,6 +42,7 @@ public sealed record DmesgLog(ImmutableArray<GroupLine> GroupLines, ImmutableArr
         var drivers = ImmutableArray.CreateBuilder<DriverSighting>();
         var seen = new HashSet<(string, string)>();
         string? version = null;
+        var commandLine = ImmutableArray.CreateBuilder<CommandLineEvidence>();
         long? firstWall = null;
         foreach (var section in PastedText.Sections(text))
         foreach (var (line, s, _) in section.Lines)
@@ -50,6 +54,8 @@ public sealed record DmesgLog(ImmutableArray<GroupLine> GroupLines, ImmutableArr
                     + $"'[Tue Sep 17 10:12:34 2019] text' (dmesg -T) or 'Sep 17 10:12:34 host kernel: text' (journalctl -k); saw '{PastedText.Clip(s)}'");
             if (version is null && Version.Match(body) is { Success: true } v)
                 version = v.Groups[1].Value;
+            if (body.StartsWith("Kernel command line: ", StringComparison.Ordinal))
+                commandLine.Add(new CommandLineEvidence(file, line, body));
             if (Group.Match(body) is { Success: true } g)
             {
                 if (!int.TryParse(g.Groups[4].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int id))
@@ -60,7 +66,7 @@ public sealed record DmesgLog(ImmutableArray<GroupLine> GroupLines, ImmutableArr
                 && Bdf.TryParse(d.Groups[2].Value) is not null && seen.Add((d.Groups[1].Value, d.Groups[2].Value)))
                 drivers.Add(new DriverSighting(d.Groups[1].Value, d.Groups[2].Value, micros, line));
         }
-        return new DmesgLog(groups.ToImmutable(), drivers.ToImmutable()) { KernelVersion = version };
+        return new DmesgLog(groups.ToImmutable(), drivers.ToImmutable()) { KernelVersion = version, CommandLine = commandLine.ToImmutable() };
     }
 
     private static readonly string[] Months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];

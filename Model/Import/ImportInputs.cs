@@ -36,7 +36,10 @@ public sealed record ImportInputs(
     /// </summary>
     public bool GroupsGiven { get; init; }
 
-    /// <summary>The lines of the lspci text that show the kernel command line: the image's version, `pcie_acs_override=`.</summary>
+    /// <summary>
+    /// The lines that show the kernel command line: those of the lspci text, then dmesg's `Kernel
+    /// command line:` (the boot's own, so it wins where both name a parameter).
+    /// </summary>
     public ImmutableArray<CommandLineEvidence> KernelCommandLine { get; init; } = [];
 
     /// <summary>The parsed lspci dumps as one input: the tree (read or inferred) and the listing.</summary>
@@ -46,7 +49,7 @@ public sealed record ImportInputs(
         {
             ReadGuesses = lspci?.Guesses ?? [],
             GroupsGiven = groups is not null,
-            KernelCommandLine = lspci?.KernelCommandLine ?? [],
+            KernelCommandLine = [.. lspci?.KernelCommandLine ?? [], .. dmesg?.CommandLine ?? []],
         };
 }
 
@@ -69,4 +72,6 @@ public static class GuessSubject
     public static string Script => "script";
     /// <summary>The `kernel.pcie-acs-override` field.</summary>
     public static string AcsOverride => "kernel pcie-acs-override";
+    /// <summary>The `kernel.deferred-probe-timeout` field.</summary>
+    public static string DeferredProbeTimeout => "kernel deferred-probe-timeout";
 }

@@ -32,6 +32,17 @@ public sealed record VerboseDevice(
     public ImmutableArray<Bdf> Path { get; init; } = [];
     /// <summary>lspci's own `IOMMU group: N` line, or the `IOMMU Group N` heading it was listed under.</summary>
     public int? IommuGroup { get; init; }
+    /// <summary>The block has the fields only -v and more print: `Flags:` (-v) or `Control:`/`Status:` (-vv).</summary>
+    public bool VerboseFields { get; init; }
+    /// <summary>-vv's `Status: Cap+` or `Cap-`: whether the function has a capability list at all (PCI_STATUS_CAP_LIST).</summary>
+    public bool? StatusCapList { get; init; }
+    /// <summary>
+    /// A verbose block that shows the function has no capability list: `Status: Cap-`, or no
+    /// `Capabilities:` line at all, which lspci's show_caps() prints (as `&lt;access denied&gt;` without
+    /// root) for every function whose status register has PCI_STATUS_CAP_LIST. Such a function has no
+    /// PCI Express capability: set_pcie_port_type() finds none, and the kernel treats it as conventional PCI.
+    /// </summary>
+    public bool NoCapabilityList { get; init; }
     public bool IsBridge => Bus is not null || ClassCode >> 8 is 0x0604 or 0x0609 || ClassName is "PCI bridge" or "CardBus bridge"
         || Type is PcieType.RootPort or PcieType.DownstreamPort or PcieType.UpstreamPort or PcieType.PcieToPciBridge or PcieType.PciToPcieBridge;
 }
@@ -55,6 +66,7 @@ public static class LspciListing
     private static readonly Regex AcsLine = new("^(ACSCap|ACSCtl):\\s+((?:\\w+[+-]\\s*)+)$");
     private static readonly Regex BusLine = new("^Bus: primary=(?<p>[0-9a-fA-F]{2}), secondary=(?<s>[0-9a-fA-F]{2}), subordinate=(?<u>[0-9a-fA-F]{2})");
     private static readonly Regex GroupLine = new("^IOMMU group: (?<id>\\d+)$");
+    private static readonly Regex StatusCap = new("^Status:\\s+Cap([+-])");
     private static readonly Regex VfCounts = new("Total VFs: (\\d+), Number of VFs: (\\d+)");
     private static readonly Regex VfOffset = new("^VF offset: (\\d+), stride: (\\d+)");
 
@@ -117,6 +129,10 @@ public static class LspciListing
         Bus = b.Bus ?? a.Bus,
         Path = b.Path.IsEmpty ? a.Path : b.Path,
         IommuGroup = b.IommuGroup ?? a.IommuGroup,
+        VerboseFields = a.VerboseFields || b.VerboseFields,
+        StatusCapList = b.StatusCapList ?? a.StatusCapList,
+        NoCapabilityList = (a.NoCapabilityList || b.NoCapabilityList) && !(a.CapabilitiesHidden || b.CapabilitiesHidden)
+            && !(a.AcsCapabilityListed || b.AcsCapabilityListed) && (b.Type ?? a.Type) is null,
         Line = a.Line,
     };
 
@@ -131,6 +147,8 @@ public static class LspciListing
 
         void Flush()
         {
+            if (dev is { VerboseFields: true, CapabilitiesShown: false, CapabilitiesHidden: false } && dev.StatusCapList != true)
+                dev = dev with { CapabilitiesShown = true, NoCapabilityList = true };
             if (dev is not null)
                 result[dev.Address] = dev;
             dev = null;
@@ -216,6 +234,10 @@ public static class LspciListing
     {
         if (t.StartsWith("Capabilities: <access denied>", StringComparison.Ordinal))
             return dev with { CapabilitiesHidden = true };
+        if (t.StartsWith("Flags:", StringComparison.Ordinal) || t.StartsWith("Control:", StringComparison.Ordinal))
+            return dev with { VerboseFields = true };
+        if (t.StartsWith("Status:", StringComparison.Ordinal))
+            return dev with { VerboseFields = true, StatusCapList = StatusCap.Match(t) is { Success: true } sc ? sc.Groups[1].Value == "+" : dev.StatusCapList };
         if (Capability.Match(t) is { Success: true } cap)
         {
             capability = cap.Groups[1].Value;

@@ -50,6 +50,7 @@ public static class MachineImporter
         var machine = new Machine(input.Name, arch, variants, devices.ToImmutable(), drivers, iommus, bridges, [])
         {
             AcsOverride = AcsOverrideOf(input, guesses),
+            DeferredProbeTimeout = DeferredProbeTimeoutOf(input, guesses),
         };
         guesses.AddRange(QuirkGuesses.Undecided(machine));
         return new ImportResult(machine with { Script = Script(input, machine, guesses) }, [.. guesses]);
@@ -69,6 +70,28 @@ public static class MachineImporter
             + "on the kernel command line: that kernel carries the out-of-tree ACS override patch (in no released kernel), whose "
             + $"pcie_acs_overrides() declares isolated what it names (docs/semantics.md, \"ACS\"){ignored}"));
         return found.Override;
+    }
+
+    /// <summary>
+    /// `deferred_probe_timeout=` where the text shows the kernel command line (else the base's, else
+    /// 10, the default with CONFIG_MODULES): the seconds after late_initcall until
+    /// deferred_probe_timeout_work_func() runs (drivers/base/dd.c, v6.15; the 5.3 rules have no timeout work).
+    /// </summary>
+    private static int DeferredProbeTimeoutOf(ImportInputs input, List<Guess> guesses)
+    {
+        int fallback = input.Base?.DeferredProbeTimeout ?? 10;
+        if (KernelCommandLine.DeferredProbeTimeoutOf(input.KernelCommandLine) is not { } found)
+            return fallback;
+        string where = $"{found.Where.File}:{found.Where.Line} shows deferred_probe_timeout={found.Text}";
+        if (found.Seconds is not int seconds)
+            return Guessed(guesses, GuessSubject.DeferredProbeTimeout,
+                $"{where}, which deferred_probe_timeout_setup() cannot read (kstrtoint): the default {fallback} s is kept, as the kernel keeps it", fallback);
+        if (seconds is < 0 or > Scenario.ScenarioLimits.MaxDeferredProbeTimeout)
+            return Guessed(guesses, GuessSubject.DeferredProbeTimeout,
+                $"{where}: {(seconds < 0 ? "no timeout at all" : $"{seconds} s")} is outside what a scenario can say "
+                + $"(0 to {Scenario.ScenarioLimits.MaxDeferredProbeTimeout} s): {fallback} s written; edit kernel.deferred-probe-timeout if it matters", fallback);
+        return Guessed(guesses, GuessSubject.DeferredProbeTimeout,
+            $"{where}: the deferred-probe timeout runs {seconds} s after late_initcall (6.15 rules; the 5.3 rules have none)", seconds);
     }
 
     private static T Guessed<T>(List<Guess> guesses, string subject, string text, T value)

@@ -116,6 +116,14 @@ public static class PciImport
 
     private static PcieType TypeOf(TreeDevice d, VerboseDevice? v, PciInfo? baseDev, Dictionary<Bdf, PcieType> types, PciCapabilityFact? fact, List<Guess> guesses)
     {
+        if (v is { NoCapabilityList: true })
+        {
+            var conventional = v.IsBridge ? PcieType.PciBridge : PcieType.LegacyPci;
+            guesses.Add(new Guess(GuessSubject.Device(d.Address.ToString()), $"type {conventional.TypeName()}: the dump shows no capability list "
+                + $"(line {v.Line}: {(v.StatusCapList == false ? "Status: Cap-" : "no Capabilities: line, which lspci prints, even without root, for every function that has one")}), "
+                + "so no PCI Express capability"));
+            return conventional;
+        }
         if (v is { CapabilitiesShown: true })
             return v.Type ?? (v.IsBridge ? PcieType.PciBridge : PcieType.LegacyPci);
         if (baseDev is not null)

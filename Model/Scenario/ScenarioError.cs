@@ -31,4 +31,6 @@ public static class ScenarioLimits
     public const int MaxContexts = 65536;
     public const int MaxTextBytes = 64 * 1024 * 1024;
     public const int MaxAtSeconds = 10_000_000;
+    /// <summary>`kernel.deferred-probe-timeout`, in seconds.</summary>
+    public const int MaxDeferredProbeTimeout = 3600;
 }

@@ -31,7 +31,7 @@ public static class ScenarioLoader
         var kernelFields = MappingFields.Open(file, top.Required("kernel"), "kernel", KernelFields);
         var (arch, variants) = ReadKernel(kernelFields);
         // driver_deferred_probe_timeout (6.15), in seconds after late_initcall; 10 by default.
-        int timeout = kernelFields.Int("deferred-probe-timeout", 0, 3600) ?? 10;
+        int timeout = kernelFields.Int("deferred-probe-timeout", 0, ScenarioLimits.MaxDeferredProbeTimeout) ?? Machine.DefaultDeferredProbeTimeout;
         var acsOverride = ReadAcsOverride(kernelFields);
         var iommus = IommuReader.ReadIommus(top, arch);
         var bridges = IommuReader.ReadHostBridges(top);

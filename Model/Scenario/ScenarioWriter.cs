@@ -33,6 +33,11 @@ public static class ScenarioWriter
             Comments("kernel pcie-acs-override", "  ");
             w.Append("  pcie-acs-override: ").Append(Quote(acsOverride.Text)).Append('\n');
         }
+        if (m.DeferredProbeTimeout != Machine.DefaultDeferredProbeTimeout || comments["kernel deferred-probe-timeout"].Any())
+        {
+            Comments("kernel deferred-probe-timeout", "  ");
+            w.Append("  deferred-probe-timeout: ").Append(Num(m.DeferredProbeTimeout)).Append('\n');
+        }
         var pairs = m.Variants.NonDefaultPairs().ToList();
         if (pairs.Count > 0)
         {

@@ -129,7 +129,10 @@ public sealed record Machine(
     /// 6.15: seconds after late_initcall until the deferred-probe timeout (`kernel.deferred-probe-timeout`,
     /// driver_deferred_probe_timeout, default 10 with CONFIG_MODULES in drivers/base/dd.c).
     /// </summary>
-    public int DeferredProbeTimeout { get; init; } = 10;
+    public int DeferredProbeTimeout { get; init; } = DefaultDeferredProbeTimeout;
+
+    /// <summary>driver_deferred_probe_timeout's default with CONFIG_MODULES (drivers/base/dd.c, v6.15).</summary>
+    public const int DefaultDeferredProbeTimeout = 10;
 
     /// <summary>
     /// `kernel.pcie-acs-override`: the command-line parameter of the out-of-tree ACS override

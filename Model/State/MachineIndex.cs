@@ -80,6 +80,54 @@ public sealed class MachineIndex
         }
     }
 
+    /// <summary>
+    /// Per PCI device, the PCI devices on its bus (<see cref="Topology.PciBus.SameBus"/>: one parent
+    /// bridge, or one root bus), itself included, in device order; empty for other devices. The
+    /// searches that look along a bus (quirk aliases, the functions of a slot) scan this instead of
+    /// every device of the machine, meeting the same devices in the same order.
+    /// </summary>
+    public ImmutableArray<ImmutableArray<int>> BusMembers
+    {
+        get
+        {
+            var members = _busMembers;
+            if (members.IsDefault)
+                (_busPosition, _busMembers) = (_, members) = ComputeBusMembers(_machine);
+            return members;
+        }
+    }
+
+    /// <summary>Per PCI device, its position in its <see cref="BusMembers"/> list (0 for other devices).</summary>
+    public ImmutableArray<int> BusPosition
+    {
+        get
+        {
+            if (_busMembers.IsDefault)
+                _ = BusMembers;
+            return _busPosition;
+        }
+    }
+
+    private static (ImmutableArray<int>, ImmutableArray<ImmutableArray<int>>) ComputeBusMembers(Machine m)
+    {
+        var position = new int[m.Devices.Length];
+        var buses = new Dictionary<(int Domain, int Parent, int Bus), List<int>>();
+        var keyOf = new (int, int, int)[m.Devices.Length];
+        foreach (var d in m.Devices)
+        {
+            if (d.Pci is not { } pci)
+                continue;
+            var key = (pci.Domain, pci.ParentBridge ?? -1, pci.ParentBridge is null ? pci.BusNumber : -1);
+            keyOf[d.Index] = key;
+            if (!buses.TryGetValue(key, out var list))
+                buses[key] = list = [];
+            position[d.Index] = list.Count;
+            list.Add(d.Index);
+        }
+        var frozen = buses.ToDictionary(kv => kv.Key, kv => kv.Value.ToImmutableArray());
+        return ([.. position], [.. m.Devices.Select(d => d.Pci is null ? ImmutableArray<int>.Empty : frozen[keyOf[d.Index]])]);
+    }
+
     /// <summary>The script's times and where each timed action falls against the deferred-probe timeout.</summary>
     public ScriptTimeline Timeline => _timeline ??= new ScriptTimeline(_machine);
 
@@ -90,8 +138,7 @@ public sealed class MachineIndex
         var devfns = Topology.Quirks.PciQuirks.DmaAliases(_machine, d.Index, _machine.Variants.Era).Devfns;
         if (devfns.IsEmpty)
             return pci.DmaAliasOf;
-        var onBus = _machine.Devices.Where(o => o.Index != d.Index && Topology.PciBus.SameBus(d, o) && devfns.Contains(o.Pci!.Devfn))
-            .Select(o => o.Index);
+        var onBus = BusMembers[d.Index].Where(o => o != d.Index && devfns.Contains(_machine.Devices[o].Pci!.Devfn));
         return [.. pci.DmaAliasOf.Union(onBus).Order()];
     }
 
@@ -101,6 +148,8 @@ public sealed class MachineIndex
     [DerivedCache] private ImmutableArray<Topology.Quirks.AcsQuirkDecision> _acsQuirks;
     [DerivedCache] private ImmutableArray<ImmutableArray<int>> _dmaAliases;
     [DerivedCache] private ScriptTimeline? _timeline;
+    [DerivedCache] private ImmutableArray<ImmutableArray<int>> _busMembers;
+    [DerivedCache] private ImmutableArray<int> _busPosition;
 
     public MachineIndex(Machine m)
     {

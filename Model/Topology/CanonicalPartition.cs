@@ -1,8 +1,6 @@
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Checker.Model.State;
-using QuikGraph;
-using QuikGraph.Algorithms.ConnectedComponents;
 
 namespace Checker.Model.Topology;
 
@@ -29,21 +27,52 @@ public sealed class CanonicalPartition
         Enumerable.Range(0, ComponentOf.Length).Where(d => ComponentOf[d] >= 0)
             .GroupBy(d => ComponentOf[d]).OrderBy(g => g.First()).Select(g => g.ToImmutableArray());
 
+    /// <summary>
+    /// Union-find over the "must share" edges; components are numbered in the order of their first
+    /// (lowest) device, as a depth-first search over the devices in order numbers them
+    /// (QuikGraph's ConnectedComponentsAlgorithm, which this replaces: a test checks they agree).
+    /// </summary>
     private static CanonicalPartition Compute(Machine m)
     {
-        var graph = new UndirectedGraph<int, SUndirectedEdge<int>>(allowParallelEdges: false);
-        foreach (var d in m.Devices.Where(d => d.Iommu is not null))
-            graph.AddVertex(d.Index);
-        foreach (var d in m.Devices.Where(d => d.Iommu is not null && d.Pci is not null))
+        var parent = new int[m.Devices.Length];
+        for (int i = 0; i < parent.Length; i++)
+            parent[i] = i;
+        foreach (var d in m.Devices)
+        {
+            if (d.Iommu is null || d.Pci is null)
+                continue;
             foreach (var c in PciDeviceGroup.Candidates(m, d.Index, _ => true, walkDown: false))
                 if (c != d.Index && m.Devices[c].Iommu == d.Iommu)
-                    graph.AddEdge(new SUndirectedEdge<int>(Math.Min(c, d.Index), Math.Max(c, d.Index)));
-        var components = new ConnectedComponentsAlgorithm<int, SUndirectedEdge<int>>(graph);
-        components.Compute();
+                    Union(parent, c, d.Index);
+        }
         var result = new int[m.Devices.Length];
         Array.Fill(result, -1);
-        foreach (var (vertex, component) in components.Components)
-            result[vertex] = component;
+        var idOfRoot = new int[m.Devices.Length];
+        Array.Fill(idOfRoot, -1);
+        int next = 0;
+        foreach (var d in m.Devices)
+        {
+            if (d.Iommu is null)
+                continue;
+            int root = Find(parent, d.Index);
+            if (idOfRoot[root] < 0)
+                idOfRoot[root] = next++;
+            result[d.Index] = idOfRoot[root];
+        }
         return new CanonicalPartition(result.ToImmutableArray());
+    }
+
+    private static int Find(int[] parent, int x)
+    {
+        while (parent[x] != x)
+            x = parent[x] = parent[parent[x]];
+        return x;
+    }
+
+    private static void Union(int[] parent, int a, int b)
+    {
+        int ra = Find(parent, a), rb = Find(parent, b);
+        if (ra != rb)
+            parent[Math.Max(ra, rb)] = Math.Min(ra, rb);
     }
 }

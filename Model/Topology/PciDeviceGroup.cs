@@ -76,8 +76,9 @@ public static class PciDeviceGroup
             yield break;
         yield return pdev;
         var self = m.Devices[pdev];
-        foreach (var tmp in m.Devices)
+        foreach (int other in m.Index.BusMembers[pdev])
         {
+            var tmp = m.Devices[other];
             if (tmp.Index == pdev || tmp.Pci is null || !present(tmp.Index) || !PciBus.AreDmaAliases(m, self, tmp))
                 continue;
             foreach (var d in AliasGroup(m, tmp.Index, present, seen))
@@ -93,8 +94,9 @@ public static class PciDeviceGroup
         var self = m.Devices[pdev];
         if (!self.Pci!.Multifunction || Acs.Enabled(m, self))
             yield break;
-        foreach (var tmp in m.Devices)
+        foreach (int other in m.Index.BusMembers[pdev])
         {
+            var tmp = m.Devices[other];
             if (tmp.Index == pdev || tmp.Pci is null || !present(tmp.Index) || !PciBus.SameBus(self, tmp)
                 || tmp.Pci.Slot != self.Pci.Slot || tmp.Pci.IsVf || Acs.Enabled(m, tmp))
                 continue;
@@ -124,7 +126,10 @@ public static class PciDeviceGroup
                 if (d.Pci is not null && d.Index != top && search.Present(d.Index) && !Acs.Enabled(m, d)
                     && IsBelow(m, d.Index, top) && search.Accepts(d.Index))
                     return d.Index;
-        Span<bool> seen = m.Devices.Length <= 512 ? stackalloc bool[m.Devices.Length] : new bool[m.Devices.Length];
+        // Every device the alias searches meet is on TOP's bus (both require PciBus.SameBus), so SEEN is
+        // indexed by position on that bus rather than by device.
+        int onBus = m.Index.BusMembers[top].Length;
+        Span<bool> seen = onBus <= 512 ? stackalloc bool[onBus] : new bool[onBus];
         int found = FindInAliasGroup(m, top, ref search, seen);
         return found >= 0 ? found : FindInFunctionAliasGroup(m, top, ref search, seen);
     }
@@ -140,14 +145,16 @@ public static class PciDeviceGroup
     /// <summary><see cref="AliasGroup"/>, stopping at the first device SEARCH accepts.</summary>
     private static int FindInAliasGroup<T>(Machine m, int pdev, ref T search, Span<bool> seen) where T : struct, ISearch
     {
-        if (seen[pdev])
+        int at = m.Index.BusPosition[pdev];
+        if (seen[at])
             return -1;
-        seen[pdev] = true;
+        seen[at] = true;
         if (search.Accepts(pdev))
             return pdev;
         var self = m.Devices[pdev];
-        foreach (var tmp in m.Devices)
+        foreach (int other in m.Index.BusMembers[pdev])
         {
+            var tmp = m.Devices[other];
             if (tmp.Index == pdev || tmp.Pci is null || !search.Present(tmp.Index) || !PciBus.AreDmaAliases(m, self, tmp))
                 continue;
             int found = FindInAliasGroup(m, tmp.Index, ref search, seen);
@@ -165,8 +172,9 @@ public static class PciDeviceGroup
         var self = m.Devices[pdev];
         if (!self.Pci!.Multifunction || Acs.Enabled(m, self))
             return -1;
-        foreach (var tmp in m.Devices)
+        foreach (int other in m.Index.BusMembers[pdev])
         {
+            var tmp = m.Devices[other];
             if (tmp.Index == pdev || tmp.Pci is null || !search.Present(tmp.Index) || !PciBus.SameBus(self, tmp)
                 || tmp.Pci.Slot != self.Pci.Slot || tmp.Pci.IsVf || Acs.Enabled(m, tmp))
                 continue;

@@ -304,15 +304,26 @@ internal sealed class Search(ExploreOptions options)
     }
 
     /// <summary>Whether T shows a violation of a property with no counterexample yet.</summary>
-    public bool Wants(Transition t) => t.Violation is { } v && _found[Successors.IndexOf(options.Invariants, v)] is null;
+    public bool Wants(Transition t)
+    {
+        foreach (var v in t.Violations)
+            if (_found[Successors.IndexOf(options.Invariants, v)] is null)
+                return true;
+        return false;
+    }
 
-    /// <summary>Records T's violation, reached by EVENTS (ending with T's event), as its property's counterexample.</summary>
+    /// <summary>Records each of T's violations of a property with no counterexample yet, reached by EVENTS (ending with T's event).</summary>
     public void Record(Machine m, ImmutableArray<Event> events, Transition t)
     {
-        var v = t.Violation!;
-        var found = new Counterexample(m, events, v, t.After ?? throw new InvalidOperationException("a violating transition keeps its world"));
-        _found[Successors.IndexOf(options.Invariants, v)] = found;
-        options.OnFound?.Invoke(found);
+        foreach (var v in t.Violations)
+        {
+            int k = Successors.IndexOf(options.Invariants, v);
+            if (_found[k] is not null)
+                continue;
+            var found = new Counterexample(m, events, v, t.After ?? throw new InvalidOperationException("a violating transition keeps its world"));
+            _found[k] = found;
+            options.OnFound?.Invoke(found);
+        }
     }
 
     /// <summary>Counts T out of the state reached by PATH, records its violation; true when its target is new.</summary>

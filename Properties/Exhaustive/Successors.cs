@@ -8,7 +8,15 @@ using Checker.Properties.Invariants;
 namespace Checker.Properties.Exhaustive;
 
 /// <summary>One transition: the event, the state it leads to (kept when asked for, and always when it shows a violation), its fingerprint, the violation it shows (if checked).</summary>
-public readonly record struct Transition(Event Event, World? After, ulong Fingerprint, Violation? Violation);
+public readonly record struct Transition(Event Event, World? After, ulong Fingerprint, Violation? Violation)
+{
+    /// <summary>
+    /// Every property the step breaks that had no counterexample when it was expanded, in catalogue
+    /// order (<see cref="Violation"/> is the first): one transition can be the shortest
+    /// counterexample of several properties.
+    /// </summary>
+    public ImmutableArray<Violation> Violations { get; init; } = Violation is null ? [] : [Violation];
+}
 
 /// <summary>
 /// The transitions out of a state: every event of <see cref="EventGen.Enabled"/> whose kind has a
@@ -46,12 +54,19 @@ public static class Successors
                 continue;
             var after = Kernel.Step(w, e);
             ulong fp = Fingerprint.Of(after, options.Reduce);
-            Violation? v = null;
+            Violation? first = null;
+            List<Violation>? all = null;
             var view = new StepView(w, e, after);
-            for (int i = 0; i < options.Invariants.Length && v is null; i++)
-                if (!found[i])
-                    v = options.Invariants[i].Check(view);
-            into.Add(new Transition(e, keepWorlds || v is not null ? after : null, fp, v));
+            for (int i = 0; i < options.Invariants.Length; i++)
+                if (!found[i] && options.Invariants[i].Check(view) is { } broken)
+                {
+                    if (first is null)
+                        first = broken;
+                    else
+                        (all ??= [first]).Add(broken);
+                }
+            var t = new Transition(e, keepWorlds || first is not null ? after : null, fp, first);
+            into.Add(all is null ? t : t with { Violations = [.. all] });
         }
     }
 
