@@ -16,7 +16,8 @@ using FsCheck.Fluent;
 namespace Checker.Bench;
 
 /// <summary>
-/// `quick`: Stopwatch medians of every figure of docs/PERFORMANCE.md; `profile bfs|check|step|logged SECONDS`:
+/// `quick`: Stopwatch medians of every figure of docs/PERFORMANCE.md; `shards DEPTH [N...]`: the
+/// per-shard work table of docs/nightly.md; `profile bfs|check|step|logged SECONDS`:
 /// one workload in a loop, to run under `dotnet-trace collect`; `big-scenario N FILE`: write the synthetic machine
 /// of N devices; `big [RUNS [N,N,...]]`: load, boot and check times of those machines; anything else: BenchmarkDotNet.
 /// </summary>
@@ -26,6 +27,8 @@ public static class Program
     {
         if (args.Length > 0 && args[0] == "quick")
             return Quick.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
+        if (args.Length > 0 && args[0] == "shards")
+            return Shards.Run(args.Skip(1).Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray());
         if (args.Length > 2 && args[0] == "big-scenario")
         {
             File.WriteAllText(args[2], BigMachine.Scenario(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture)));

@@ -91,7 +91,15 @@ public sealed record CheckDocument(
     string? VacuousReason = null);
 
 /// <summary>Figures of an exploration.</summary>
-public sealed record ExploreStatsDocument(long Milliseconds, long ShrinkMilliseconds, long StatesPerSecond, long VisitedSetBytes);
+public sealed record ExploreStatsDocument(long Milliseconds, long ShrinkMilliseconds, long StatesPerSecond, long VisitedSetBytes, ShardWorkDocument? Shard = null);
+
+/// <summary>
+/// How a sharded BFS divided its work (docs/explore.md, "Sharding"): the level of the split, the
+/// frontier there and the part of it this shard kept, the states and transitions of the prefix
+/// every shard runs alike, and the transitions of the shard's own subtrees. Deterministic, unlike
+/// the rest of `stats`; absent when the run did not split.
+/// </summary>
+public sealed record ShardWorkDocument(int SplitLevel, long FrontierStates, long FrontierKept, long PrefixStates, long PrefixTransitions, long SubtreeTransitions);
 
 /// <summary>What `explore --json` writes.</summary>
 public sealed record ExploreDocument(

@@ -68,7 +68,8 @@ public sealed record ExploreReport(
         [.. Verdicts.Select(v => new PropertyVerdictDocument(v.Property, v.Verdict.Kind, v.Verdict.Reason))],
         [.. Counterexamples.Select(r => r.ToDocument())],
         new ExploreStatsDocument(Outcome.Milliseconds, ShrinkMilliseconds,
-            Outcome.Milliseconds == 0 ? 0 : Outcome.States * 1000 / Outcome.Milliseconds, Outcome.VisitedBytes),
+            Outcome.Milliseconds == 0 ? 0 : Outcome.States * 1000 / Outcome.Milliseconds, Outcome.VisitedBytes,
+            Outcome.Split is { } w ? new ShardWorkDocument(w.Level, w.FrontierStates, w.KeptStates, w.PrefixStates, w.PrefixTransitions, Outcome.Transitions - w.PrefixTransitions) : null),
         Verdict.Kind == VerdictKind.Vacuous,
         Verdict.Kind == VerdictKind.Vacuous ? Verdicts[0].Verdict.Reason : null,
         Options.Reduce, Outcome.Levels);

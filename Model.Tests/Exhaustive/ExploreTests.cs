@@ -89,6 +89,23 @@ public class ExploreTests
         Assert.Equal(whole.Complete, shards.All(s => s.Complete));
     }
 
+    [Fact]
+    public void A_shards_work_counts_its_prefix_as_the_levels_above_the_split_and_the_shards_keep_the_frontier_between_them()
+    {
+        var m = SmallMachines.SplitGroup();
+        const int n = 3, depth = 9;
+        var shards = Enumerable.Range(0, n)
+            .Select(i => StateSpace.Explore(m, Options(Strategy.Bfs, depth, new Shard(i, n)) with { FrontierPerShard = 2 })).ToList();
+        var split = shards[0].Split!;
+        Assert.Null(StateSpace.Explore(m, Options(Strategy.Bfs, depth)).Split);
+        // The prefix is what a plain run does above the split level, the same on every shard.
+        var above = StateSpace.Explore(m, Options(Strategy.Bfs, split.Level));
+        Assert.All(shards, s => Assert.Equal((split.Level, split.FrontierStates, above.States, above.Transitions),
+            (s.Split!.Level, s.Split.FrontierStates, s.Split.PrefixStates, s.Split.PrefixTransitions)));
+        Assert.Equal(split.FrontierStates, shards.Sum(s => s.Split!.KeptStates));
+        Assert.All(shards, s => Assert.True(s.Transitions > s.Split!.PrefixTransitions));
+    }
+
     [Theory]
     [InlineData(Strategy.Dfs)]
     [InlineData(Strategy.Random)]

@@ -35,7 +35,7 @@ public static partial class Kernel
         {
             if (w.Device(dev).IsBound || !w.Device(dev).Present)
                 break;
-            if (!w.Machine.Drivers[drv].Matches.Contains(dev))
+            if (!w.Machine.Index.Matches(drv, dev))
                 continue;
             (w, var outcome) = ReallyProbe(w, dev, drv);
             if (outcome == ProbeOutcome.EndsDriverLoop)
@@ -55,11 +55,10 @@ public static partial class Kernel
             DriverRegistered = w.DriverRegistered.SetItem(drv, true),
             RegisteredDrivers = w.RegisteredDrivers.Add(drv),
         };
-        var spec = w.Machine.Drivers[drv];
         foreach (int dev in w.BusList)
         {
             var d = w.Device(dev);
-            if (d.Present && !d.IsBound && spec.Matches.Contains(dev))
+            if (d.Present && !d.IsBound && w.Machine.Index.Matches(drv, dev))
                 (w, _) = ReallyProbe(w, dev, drv);
         }
         return w;

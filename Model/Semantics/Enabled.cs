@@ -51,7 +51,7 @@ public static partial class Kernel
                 : !w.Device(b.Device).Present ? "not present"
                 : w.Device(b.Device).IsBound ? "already bound"
                 : !w.DriverRegistered[b.Driver] ? "driver not registered"
-                : !m.Drivers[b.Driver].Matches.Contains(b.Device) ? "driver does not match" : null,
+                : !m.Index.Matches(b.Driver, b.Device) ? "driver does not match" : null,
             HotAdd h => m.Devices[h.Device].Pci is null ? NotPci
                 : w.Device(h.Device).Present ? "already present"
                 : m.Devices[h.Device].Pci?.IsVf == true ? "a VF: use sriov-enable"

@@ -12,6 +12,9 @@ public sealed class MachineIndex
     public ImmutableArray<ImmutableArray<int>> Children { get; }
     /// <summary>Per device, the drivers that match it, in file order.</summary>
     public ImmutableArray<ImmutableArray<int>> DriversMatching { get; }
+    /// <summary>Whether driver DRV matches device DEV (DEV is in its `matches`), without scanning the driver's whole list.</summary>
+    public bool Matches(int drv, int dev) => DriversMatching[dev].Contains(drv);
+
     /// <summary>Per device, the IOMMU instance it represents, if any.</summary>
     public ImmutableArray<int?> InstanceOfDevice { get; }
     /// <summary>Per PF, its VFs in file order.</summary>

@@ -90,7 +90,33 @@ public sealed record World(
         {
             _devices = value;
             _overlay = null;
+            _journal = new DeviceJournal(DeviceJournal.Everything, _journal);
         }
+    }
+
+    /// <summary>
+    /// Every device change made on the way to this world, latest first: a persistent list that a
+    /// world derived from this one extends, so the devices one step changed are the cells between
+    /// the two worlds' heads (<see cref="ChangedDevicesSince"/>). Not part of the state: bookkeeping
+    /// for readers that redo only what a step touched.
+    /// </summary>
+    private readonly DeviceJournal? _journal;
+
+    /// <summary>
+    /// Adds to INTO the devices whose state may differ between EARLIER and this world (repeats
+    /// possible), when this world was derived from EARLIER by device changes this world records;
+    /// false when that is not known (EARLIER is not an ancestor, or a whole device array was assigned).
+    /// </summary>
+    public bool ChangedDevicesSince(World earlier, List<int> into)
+    {
+        var stop = earlier._journal;
+        for (var j = _journal; !ReferenceEquals(j, stop); j = j.Previous)
+        {
+            if (j is null || j.Device == DeviceJournal.Everything)
+                return false;
+            into.Add(j.Device);
+        }
+        return true;
     }
 
     public DeviceState Device(int d)
@@ -114,7 +140,12 @@ public sealed record World(
             _overlay.CopyTo(into);
     }
 
-    public World WithDevice(int d, DeviceState s) => this with { Overlay = NewOverlay(d, s) };
+    public World WithDevice(int d, DeviceState s) => this with { Overlay = NewOverlay(d, s), Journal = new DeviceJournal(d, _journal) };
+
+    private DeviceJournal? Journal
+    {
+        init => _journal = value;
+    }
 
     /// <summary>
     /// <see cref="WithDevice"/> as part of a larger <c>with</c>, so that a change to one device and
@@ -122,7 +153,11 @@ public sealed record World(
     /// </summary>
     internal (int Device, DeviceState State) DeviceChange
     {
-        init => _overlay = NewOverlay(value.Device, value.State);
+        init
+        {
+            _overlay = NewOverlay(value.Device, value.State);
+            _journal = new DeviceJournal(value.Device, _journal);
+        }
     }
 
     /// <summary>
@@ -142,6 +177,15 @@ public sealed record World(
     }
 
     public World WithInstance(int i, InstanceState s) => this with { Instances = Instances.SetItem(i, s) };
+}
+
+/// <summary>One cell of <see cref="World"/>'s device-change list: the device changed (or every device), then the changes before it.</summary>
+internal sealed class DeviceJournal(int device, DeviceJournal? previous)
+{
+    public const int Everything = -1;
+
+    public readonly int Device = device;
+    public readonly DeviceJournal? Previous = previous;
 }
 
 /// <summary>

@@ -28,12 +28,13 @@ public static class Bfs
         var clock = Stopwatch.StartNew();
         var run = new Search(options);
         var boot = Successors.Stored(Kernel.Boot(m));
-        run.Visit(Fingerprint.Of(boot, options.Reduce));
+        run.Visit(Fingerprint.Of(boot, options.Reduce, options.Clusters));
         bool por = options.PartialOrder;
         var tree = new PathTree(por);
         int depth = 0;
         var levels = new List<long>();
         bool stopped = false, split = options.Shard.Count == 1;
+        ShardWork? work = null;
         while (tree.Top.Count > 0 && depth < options.MaxDepth && !stopped)
         {
             if (!split && tree.Top.Count >= (long)options.FrontierPerShard * options.Shard.Count)
@@ -41,8 +42,10 @@ public static class Bfs
                 // The shared prefix ends here: this shard keeps its part of the frontier. The
                 // others' frontier states stay in the visited set, so their subtrees are not
                 // entered through them.
-                tree.KeepTop(options.Shard.Keeps);
+                long frontierStates = tree.Top.Count;
+                tree.KeepTop(k => options.Shard.Keeps(k, (int)frontierStates));
                 split = true;
+                work = new ShardWork(depth, frontierStates, tree.Top.Count, run.States, run.Transitions);
             }
             var frontier = tree.Top;
             var events = tree.EventTable();
@@ -101,7 +104,7 @@ public static class Bfs
             levels.Add(next.Count);
         }
         bool complete = !stopped && tree.Top.Count == 0;
-        return run.Outcome(depth, complete, clock.ElapsedMilliseconds) with { Levels = [.. levels] };
+        return run.Outcome(depth, complete, clock.ElapsedMilliseconds) with { Levels = [.. levels], Split = work };
     }
 
     /// <summary>

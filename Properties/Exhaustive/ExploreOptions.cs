@@ -11,8 +11,8 @@ public enum Strategy { Bfs, Dfs, Random }
 /// <summary>
 /// Shard INDEX (0-based) of COUNT. For BFS it splits the state space (docs/explore.md): every
 /// shard runs the same breadth-first prefix to a frontier of at least
-/// <see cref="FrontierPerShard"/> x COUNT states, keeps the frontier states whose index is INDEX
-/// modulo COUNT, and explores only what lies below them. For DFS and random walks it is a member
+/// <see cref="FrontierPerShard"/> x COUNT states, keeps the INDEX-th of COUNT contiguous runs of
+/// it, and explores only what lies below them. For DFS and random walks it is a member
 /// of a swarm (<see cref="ExploreOptions.Swarm"/>): its own seed and event order over the whole space.
 /// </summary>
 public readonly record struct Shard(int Index, int Count)
@@ -22,8 +22,12 @@ public readonly record struct Shard(int Index, int Count)
     /// <summary>Frontier states per shard at the split: enough that subtrees of uneven size even out.</summary>
     public const int FrontierPerShard = 64;
 
-    /// <summary>Whether frontier state K (in BFS order) is this shard's.</summary>
-    public bool Keeps(int k) => k % Count == Index;
+    /// <summary>
+    /// Whether frontier state K of FRONTIER (in BFS order) is this shard's: the shards take
+    /// contiguous runs of equal length, so siblings and cousins, whose subtrees meet where their
+    /// events commute, mostly fall to one shard (every K-th state would give them to different ones).
+    /// </summary>
+    public bool Keeps(int k, int frontier) => (int)((long)k * Count / frontier) == Index;
 
     public override string ToString() => $"{Index + 1}/{Count}";
 }
@@ -54,6 +58,13 @@ public sealed record ExploreOptions(
     /// docs/explore.md): on by default; `explore --no-reduce` (and the equivalence tests) turn it off.
     /// </summary>
     public bool Reduce { get; init; } = true;
+
+    /// <summary>
+    /// `--por` without injected probe failures, over the reduced fingerprint: the cluster
+    /// fingerprint (<see cref="Fingerprint.Of(Model.State.World, bool, bool)"/>) and the
+    /// persistent sets of the boot (<see cref="Exhaustive.PartialOrder.BootAmple"/>; docs/explore.md).
+    /// </summary>
+    public bool Clusters => PartialOrder && Reduce && Gen.Weights.GetValueOrDefault(EventKind.FailNextProbe) == 0;
 
     /// <summary>Frontier states per shard at which a sharded BFS splits (<see cref="Shard.FrontierPerShard"/>; tests use fewer).</summary>
     public int FrontierPerShard { get; init; } = Shard.FrontierPerShard;
@@ -89,7 +100,18 @@ public sealed record ExploreOutcome(
 {
     /// <summary>BFS: the new states found on each level (level 1 first); empty for dfs and random walks.</summary>
     public ImmutableArray<long> Levels { get; init; } = [];
+
+    /// <summary>A sharded BFS that split: where, and how its work divides; null when the run did not split.</summary>
+    public ShardWork? Split { get; init; }
 }
+
+/// <summary>
+/// Where a sharded BFS split and what it did on each side: the shared prefix (the levels every
+/// shard expands alike) up to LEVEL, whose frontier held FRONTIERSTATES of which the shard kept
+/// KEPTSTATES, with the STATES and TRANSITIONS of that prefix; the rest of the outcome's counts
+/// are the shard's own subtrees.
+/// </summary>
+public sealed record ShardWork(int Level, long FrontierStates, long KeptStates, long PrefixStates, long PrefixTransitions);
 
 /// <summary>A path from the boot state, shared between the states that extend it.</summary>
 public sealed class EventPath(EventPath? parent, Event? last, int length)

@@ -23,14 +23,22 @@ public static class Fingerprint
     /// only the order that can still change an outcome (<see cref="Reduction"/>), group members
     /// are encoded as a set.
     /// </summary>
-    public static ulong Of(World w, bool reduce)
+    public static ulong Of(World w, bool reduce) => Of(w, reduce, clusters: false);
+
+    /// <summary>
+    /// With CLUSTERS as well (`--por` without injected probe failures, on a machine whose probes
+    /// all succeed: docs/explore.md, "Partial-order reduction of the boot"), the bus list and the
+    /// deferred lists keep only the relative order of devices of one cluster (for the bus list:
+    /// of a built-in driver's walk; a module's walk and the other relations keep theirs).
+    /// </summary>
+    public static ulong Of(World w, bool reduce, bool clusters)
     {
         var scratch = Scratch.Current;
         int groupIds = scratch.LoadGroups(w, out int members);
         int size = MaxSize(w, members);
         if (scratch.Bytes.Length < size)
             scratch.Bytes = new byte[Math.Max(size, scratch.Bytes.Length * 2)];
-        int length = Encode(w, scratch.Bytes, scratch, groupIds, reduce ? Reduction.Of(w.Machine) : null);
+        int length = Encode(w, scratch.Bytes, scratch, groupIds, reduce ? Reduction.Of(w.Machine) : null, clusters);
         return XxHash3.HashToUInt64(scratch.Bytes.AsSpan(0, length));
     }
 
@@ -98,8 +106,9 @@ public static class Fingerprint
             + 4 * (w.RegisteredDrivers.Length + w.BusList.Length + w.DeferredPending.Length + w.DeferredActive.Length)
             + w.Groups.Count * 24 + members * 4;
 
-    private static int Encode(World w, Span<byte> buffer, Scratch scratch, int groupIds, Reduction.Relations? reduced)
+    private static int Encode(World w, Span<byte> buffer, Scratch scratch, int groupIds, Reduction.Relations? reduced, bool clusters = false)
     {
+        clusters = clusters && reduced is { ProbesSucceed: true };
         var e = new Encoder(buffer);
         var groupById = scratch.GroupById.AsSpan(0, groupIds);
         var groupLabel = Scratch.Sized(ref scratch.GroupLabel, groupIds);
@@ -161,12 +170,25 @@ public static class Fingerprint
             Reduction.Canonical(w.RegisteredDrivers.AsSpan(), reduced.DriverRelated, canonical[..w.RegisteredDrivers.Length]);
             e.Ints(canonical[..w.RegisteredDrivers.Length]);
             var related = Scratch.Sized(ref scratch.Related, w.Machine.Devices.Length);
-            Reduction.BusRelation(w, reduced, related);
+            Reduction.BusRelation(w, reduced, related, clusters);
             Reduction.Canonical(w.BusList.AsSpan(), related, canonical[..w.BusList.Length]);
             e.Ints(canonical[..w.BusList.Length]);
         }
-        e.Ints(w.DeferredPending.AsSpan());
-        e.Ints(w.DeferredActive.AsSpan());
+        if (clusters)
+        {
+            // Deferred lists: only the order within a cluster (a deferring probe's second try
+            // changes nothing, so which clusters' devices are retried first cannot matter).
+            var canonical = Scratch.Sized(ref scratch.List, Math.Max(w.DeferredPending.Length, w.DeferredActive.Length));
+            Reduction.Canonical(w.DeferredPending.AsSpan(), reduced!.Cluster, canonical[..w.DeferredPending.Length]);
+            e.Ints(canonical[..w.DeferredPending.Length]);
+            Reduction.Canonical(w.DeferredActive.AsSpan(), reduced.Cluster, canonical[..w.DeferredActive.Length]);
+            e.Ints(canonical[..w.DeferredActive.Length]);
+        }
+        else
+        {
+            e.Ints(w.DeferredPending.AsSpan());
+            e.Ints(w.DeferredActive.AsSpan());
+        }
         // Live mappings no device or instance refers to still count (their number, not their ids).
         int unreferencedLive = 0;
         if (anyLive)

@@ -24,6 +24,85 @@ public static class PartialOrder
     /// <summary>The bound of the state E leads to.</summary>
     public static int BoundAfter(Machine m, Event e) => Key(m, e) + 1;
 
+    /// <summary>
+    /// The persistent set of a boot state (docs/explore.md, "Partial-order reduction of the
+    /// boot"): before late_initcall, with <see cref="ExploreOptions.Clusters"/>, when every
+    /// candidate is a device add or a built-in's registration. Each such event touches the
+    /// clusters of its devices (an add: its device's; a registration: those of the devices the
+    /// driver matches); starting from each candidate in turn, the clusters of every boot event
+    /// still to come that shares a cluster with the set are joined to it until nothing more
+    /// joins; the candidates touching those clusters are the set, and the smallest set wins (the
+    /// first in EventGen's order among the smallest). Leaves CANDIDATES whole otherwise.
+    /// </summary>
+    public static void BootAmple(World w, List<(EventKind Kind, Event Event)> candidates)
+    {
+        if (w.DeferredProbeEnabled || candidates.Count < 2)
+            return;
+        var m = w.Machine;
+        if (Reduction.Of(m) is not { ProbesSucceed: true, Clusters: <= 64 } r)
+            return;
+        foreach (var (kind, _) in candidates)
+            if (kind is not (EventKind.Add or EventKind.Register))
+                return;
+        // The boot events still to come: every boot device not added yet, every built-in not registered.
+        Span<ulong> remaining = m.Devices.Length + m.Drivers.Length <= 256
+            ? stackalloc ulong[m.Devices.Length + m.Drivers.Length] : new ulong[m.Devices.Length + m.Drivers.Length];
+        int n = 0;
+        foreach (var d in m.Devices)
+            if (d.PresentAtBoot && !w.Device(d.Index).EverAdded)
+                remaining[n++] = 1UL << r.ClusterIndex[d.Index];
+        foreach (var drv in m.Drivers)
+            if (drv.Arrival.Builtin && !w.DriverRegistered[drv.Index])
+                remaining[n++] = Touches(r, drv.Index);
+        remaining = remaining[..n];
+        int bestSeed = -1;
+        ulong best = 0;
+        int bestCount = int.MaxValue;
+        for (int seed = 0; seed < candidates.Count; seed++)
+        {
+            ulong set = Touches(m, r, candidates[seed].Event);
+            for (bool grew = true; grew; )
+            {
+                grew = false;
+                foreach (ulong t in remaining)
+                    if ((t & set) != 0 && (t & ~set) != 0)
+                    {
+                        set |= t;
+                        grew = true;
+                    }
+            }
+            int count = 0;
+            for (int i = 0; i < candidates.Count; i++)
+                if (i == seed || (Touches(m, r, candidates[i].Event) & set) != 0)
+                    count++;
+            if (count < bestCount)
+                (bestSeed, best, bestCount) = (seed, set, count);
+        }
+        if (bestCount >= candidates.Count)
+            return;
+        int kept = 0;
+        for (int i = 0; i < candidates.Count; i++)
+            if (i == bestSeed || (Touches(m, r, candidates[i].Event) & best) != 0)
+                candidates[kept++] = candidates[i];
+        candidates.RemoveRange(kept, candidates.Count - kept);
+    }
+
+    /// <summary>The clusters (as a mask of cluster indices) a boot event touches.</summary>
+    private static ulong Touches(Machine m, Reduction.Relations r, Event e) => e switch
+    {
+        AddDevice a => 1UL << r.ClusterIndex[a.Device],
+        RegisterDriver g => Touches(r, g.Driver),
+        _ => ulong.MaxValue,
+    };
+
+    private static ulong Touches(Reduction.Relations r, int driver)
+    {
+        ulong clusters = 0;
+        for (ulong s = r.DriverDevices[driver]; s != 0; s &= s - 1)
+            clusters |= 1UL << r.ClusterIndex[System.Numerics.BitOperations.TrailingZeroCount(s)];
+        return clusters;
+    }
+
     /// <summary>Whether E may be taken from a state with BOUND.</summary>
     public static bool Allowed(Machine m, Event e, int bound) => bound == 0 || Key(m, e) is var k && (k < 0 || k >= bound);
 }

@@ -22,10 +22,10 @@ public static class Reduction
     private static readonly ConditionalWeakTable<Machine, Relations> Cache = [];
 
     /// <summary>The static relations of M (null when it is too large for masks).</summary>
-    internal static Relations? Of(Machine m) => m.Devices.Length > MaxElements || m.Drivers.Length > MaxElements ? null : Cache.GetValue(m, x => new Relations(x));
+    public static Relations? Of(Machine m) => m.Devices.Length > MaxElements || m.Drivers.Length > MaxElements ? null : Cache.GetValue(m, x => new Relations(x));
 
     /// <summary>What a world's relations are built from: per driver, instance and device, the masks of the devices or drivers concerned.</summary>
-    internal sealed class Relations
+    public sealed class Relations
     {
         /// <summary>Per driver: the devices it matches.</summary>
         public readonly ulong[] DriverDevices;
@@ -44,6 +44,28 @@ public static class Reduction
 
         /// <summary>Per instance: whether it can register again after it has registered (see <see cref="InstanceMayRegister"/>).</summary>
         public readonly bool[] Reregisters;
+
+        /// <summary>
+        /// Per device: the devices of its cluster (itself included). Clusters are the connected
+        /// components of: one PCI domain; an IOMMU instance, its masters and its own device; a PF
+        /// and its VFs; a driver's supplier (`DefersUntilBound`). Everything a probe, a
+        /// registration walk's grouping or a device link of one device reads or writes lies in
+        /// its cluster (docs/explore.md, "Partial-order reduction of the boot").
+        /// </summary>
+        public readonly ulong[] Cluster;
+
+        /// <summary>Per device: the index of its cluster (clusters numbered by their first device).</summary>
+        public readonly int[] ClusterIndex;
+
+        /// <summary>The number of clusters.</summary>
+        public readonly int Clusters;
+
+        /// <summary>
+        /// Whether every driver's probe succeeds (no <c>FailsWith</c>, no <c>DefersUntilBound</c>): then,
+        /// without injected probe failures, a probe either binds or defers without leaving a trace
+        /// or a change a second deferring attempt would not repeat (see <see cref="Fingerprint"/>'s clusters).
+        /// </summary>
+        public readonly bool ProbesSucceed;
 
         public Relations(Machine m)
         {
@@ -80,6 +102,65 @@ public static class Reduction
                 Reregisters[i.Index] = i.Device is int dev
                     && (i.Driver is int drv && !m.Drivers[drv].Arrival.Builtin || m.Devices[dev].Pci is not null || m.Devices[dev].Iommu is not null);
             }
+            var root = new int[devices];
+            for (int d = 0; d < devices; d++)
+                root[d] = d;
+            int Find(int x)
+            {
+                while (root[x] != x)
+                    x = root[x] = root[root[x]];
+                return x;
+            }
+            void Union(int a, int b) => root[Find(a)] = Find(b);
+            var firstOfDomain = new Dictionary<int, int>();
+            var firstOfInstance = new Dictionary<int, int>();
+            foreach (var d in m.Devices)
+            {
+                if (d.Pci is { } pci)
+                {
+                    if (firstOfDomain.TryGetValue(pci.Domain, out int other))
+                        Union(d.Index, other);
+                    else
+                        firstOfDomain[pci.Domain] = d.Index;
+                    if (pci.ParentBridge is int parent)
+                        Union(d.Index, parent);
+                    if (pci.PhysFn is int pf)
+                        Union(d.Index, pf);
+                }
+                if (d.Iommu is int inst)
+                {
+                    if (firstOfInstance.TryGetValue(inst, out int other))
+                        Union(d.Index, other);
+                    else
+                        firstOfInstance[inst] = d.Index;
+                    if (m.Iommus[inst].Device is int own)
+                        Union(d.Index, own);
+                }
+            }
+            ProbesSucceed = true;
+            foreach (var drv in m.Drivers)
+            {
+                if (drv.Probe is ProbeBehaviour.DefersUntilBound until)
+                    foreach (int dev in drv.Matches)
+                        Union(dev, until.Supplier);
+                if (drv.Probe is not ProbeBehaviour.SucceedsProbe)
+                    ProbesSucceed = false;
+            }
+            Cluster = new ulong[devices];
+            ClusterIndex = new int[devices];
+            var indexOfRoot = new Dictionary<int, int>();
+            for (int d = 0; d < devices; d++)
+            {
+                int r = Find(d);
+                if (!indexOfRoot.TryGetValue(r, out int c))
+                    indexOfRoot[r] = c = indexOfRoot.Count;
+                ClusterIndex[d] = c;
+            }
+            Clusters = indexOfRoot.Count;
+            for (int a = 0; a < devices; a++)
+                for (int b = 0; b < devices; b++)
+                    if (ClusterIndex[a] == ClusterIndex[b])
+                        Cluster[a] |= 1UL << b;
         }
     }
 
@@ -96,15 +177,32 @@ public static class Reduction
     /// bus replay and ARM32's attach walk it), or PCI siblings (pci_stop_and_remove_bus_device()
     /// removes children in reverse bus-list order).
     /// </summary>
-    internal static void BusRelation(World w, Relations r, Span<ulong> related)
+    internal static void BusRelation(World w, Relations r, Span<ulong> related, bool clusters = false)
     {
         r.Siblings.AsSpan(0, related.Length).CopyTo(related);
         for (int drv = 0; drv < r.DriverDevices.Length; drv++)
             if (DriverMayRegister(w, r, drv))
-                Join(related, r.DriverDevices[drv]);
+            {
+                // With clusters, a built-in's walk (before late_initcall, so no bind triggers
+                // deferred work) keeps only the order within a cluster: its probes of different
+                // clusters commute (docs/explore.md, "Partial-order reduction of the boot").
+                if (clusters && !r.Module[drv])
+                    JoinWithin(related, r.DriverDevices[drv], r.Cluster);
+                else
+                    Join(related, r.DriverDevices[drv]);
+            }
         for (int inst = 0; inst < r.InstanceDevices.Length; inst++)
             if (InstanceMayRegister(w, r, inst))
                 Join(related, r.InstanceDevices[inst]);
+    }
+
+    private static void JoinWithin(Span<ulong> related, ulong set, ulong[] cluster)
+    {
+        for (ulong s = set; s != 0; s &= s - 1)
+        {
+            int x = BitOperations.TrailingZeroCount(s);
+            related[x] |= set & cluster[x];
+        }
     }
 
     private static void Join(Span<ulong> related, ulong set)

@@ -48,12 +48,15 @@ public static class Successors
         var candidates = Scratch.Candidates;
         candidates.Clear();
         EventGen.Candidates(w, options.Gen, candidates);
+        bool clusters = options.Clusters;
+        if (clusters)
+            PartialOrder.BootAmple(w, candidates);
         foreach (var (_, e) in candidates)
         {
             if (!PartialOrder.Allowed(w.Machine, e, bound))
                 continue;
             var after = Kernel.Step(w, e);
-            ulong fp = Fingerprint.Of(after, options.Reduce);
+            ulong fp = Fingerprint.Of(after, options.Reduce, clusters);
             Violation? first = null;
             List<Violation>? all = null;
             var view = new StepView(w, e, after);

@@ -27,13 +27,14 @@ public sealed record Counterexample(Machine Machine, ImmutableArray<Event> Event
     private static Counterexample? Replay(Machine machine, ImmutableArray<Event> events, Invariant invariant, bool quiet)
     {
         var w = quiet ? Kernel.Boot(machine) with { Quiet = true } : Kernel.Boot(machine);
+        var checks = new SequentialChecks([invariant]);
         for (int i = 0; i < events.Length; i++)
         {
             if (!Kernel.IsEnabled(w, events[i]))
                 return null;
             var before = w;
             w = Kernel.Step(w, events[i]);
-            if (invariant.Check(new StepView(before, events[i], w)) is { } v)
+            if (checks.First(new StepView(before, events[i], w)) is { } v)
                 return new Counterexample(machine, events[..(i + 1)], v, w);
         }
         return null;

@@ -174,6 +174,7 @@ public static class Explorer
         // Quiet: a random ordering's log is never read (a counterexample's log comes from a fresh replay).
         var w = Kernel.Boot(m) with { Quiet = true };
         var done = ImmutableArray.CreateBuilder<TimedEvent>();
+        var checks = new SequentialChecks(options.Invariants);
         foreach (int choice in EventGen.Draw(choices, TestSeed(options.Seed, test)))
         {
             var candidates = EventGen.Candidates(w, options.Gen);
@@ -183,7 +184,7 @@ public static class Explorer
             var before = w;
             w = Kernel.Step(w, e);
             done.Add(new TimedEvent(e, null));
-            if (Catalogue.FirstViolation(options.Invariants, new StepView(before, e, w)) is { } v)
+            if (checks.First(new StepView(before, e, w)) is { } v)
                 return new RunResult(w, done.ToImmutable(), [new FoundViolation(v, done.Count - 1)]);
         }
         return new RunResult(w, done.ToImmutable(), []);

@@ -31,21 +31,24 @@ public static class Runner
         var done = ImmutableArray.CreateBuilder<TimedEvent>();
         var found = ImmutableArray.CreateBuilder<FoundViolation>();
         var seen = new HashSet<string>();
+        var checks = new SequentialChecks(invariants);
+        bool stop = false;
         foreach (var next in events)
         foreach (var e in TimeoutBefore(w, next) is { } timeout ? [timeout, next] : new[] { next })
         {
             var before = w;
             w = Kernel.Step(w, e.Event, e.AtMicros);
             done.Add(e);
-            foreach (var inv in invariants)
+            checks.Check(new StepView(before, e.Event, w), (_, v, reused) =>
             {
-                if (inv.Check(new StepView(before, e.Event, w)) is not { } v)
-                    continue;
-                if (seen.Add(v.Property + "|" + string.Join(",", v.Devices)))
+                // A reused answer is the step before's violation, already seen.
+                if (!reused && seen.Add(v.Property + "|" + string.Join(",", v.Devices)))
                     found.Add(new FoundViolation(v, done.Count - 1));
-                if (stopAtFirst)
-                    return new RunResult(w, done.ToImmutable(), found.ToImmutable());
-            }
+                stop = stopAtFirst;
+                return !stop;
+            });
+            if (stop)
+                return new RunResult(w, done.ToImmutable(), found.ToImmutable());
         }
         return new RunResult(w, done.ToImmutable(), found.ToImmutable());
     }

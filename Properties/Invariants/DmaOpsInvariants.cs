@@ -40,7 +40,11 @@ public static class DmaOpsInvariants
                     findings.Add(new Finding($"{Name(w, dev)} is bound with {d.Ops.Describe(w.Machine)}: {why}", [Name(w, dev)]));
             }
             return Violation.Of(nameof(NoStaleDmaOps), findings);
-        });
+        })
+    {
+        Reuse = new((a, b) => ReferenceEquals(a.LiveMappings, b.LiveMappings) && a.Instances == b.Instances,
+            (a, b) => a.Status == b.Status && a.Ops == b.Ops && a.ConfiguredOps == b.ConfiguredOps, d => d.IsBound),
+    };
 
     /// <summary>Successful dma_configure and dma_deconfigure alternate per device.</summary>
     public static readonly Invariant DmaConfigureBalanced = new(
@@ -56,7 +60,10 @@ public static class DmaOpsInvariants
                         $"{Name(w, dev)} has {w.Devices[dev].LiveConfigures} successful dma_configure calls without a dma_deconfigure between them",
                         [Name(w, dev)]));
             return Violation.Of(nameof(DmaConfigureBalanced), findings);
-        });
+        })
+    {
+        Reuse = new((_, _) => true, (a, b) => a.LiveConfigures == b.LiveConfigures, null),
+    };
 
     /// <summary>"We'd probably want to fall-back to non-IOMMU DMA ops, but that in-turn could have consequences on things like dma-coherent."</summary>
     public static readonly Invariant FallbackKeepsCoherency = new(
@@ -118,7 +125,11 @@ public static class DmaOpsInvariants
                         [Name(w, dev)]));
             }
             return Violation.Of(nameof(NoDmaBypass), findings);
-        });
+        })
+    {
+        Reuse = new((a, b) => a.Instances == b.Instances,
+            (a, b) => a.Status == b.Status && a.Fallback == b.Fallback && a.Ops == b.Ops, d => d.IsBound),
+    };
 
     internal static string? StaleReason(World w, DeviceState d)
     {

@@ -37,7 +37,10 @@ public static class GroupInvariants
                         findings.Add(Pair(w, firsts[i], firsts[j],
                             $"{Name(w, firsts[i])} (group {w.Devices[firsts[i]].Group}) and {Name(w, firsts[j])} (group {w.Devices[firsts[j]].Group}) cannot be isolated from each other but are in different groups"));
             return Violation.Of(nameof(NonAcsSiblingsShareGroup), findings);
-        });
+        })
+    {
+        Reuse = new((_, _) => true, (a, b) => a.Group == b.Group, d => d.IsGrouped),
+    };
 
     /// <summary>"Devices that ACS isolates do not share a group": the partition separates them, so must the groups.</summary>
     public static readonly Invariant IsolatedDevicesDoNotShareGroup = new(
@@ -55,7 +58,10 @@ public static class GroupInvariants
                             findings.Add(Pair(w, group.Members[i], group.Members[j],
                                 $"{Name(w, group.Members[i])} and {Name(w, group.Members[j])} are isolated from each other but share group {group.Id}"));
             return Violation.Of(nameof(IsolatedDevicesDoNotShareGroup), findings);
-        });
+        })
+    {
+        Reuse = new((a, b) => ReferenceEquals(a.Groups, b.Groups), (_, _) => true, null),
+    };
 
     /// <summary>"A device is added to a group only by the IOMMU that translates it."</summary>
     public static readonly Invariant GroupedByOwnIommu = new(
@@ -111,7 +117,10 @@ public static class GroupInvariants
 
             void Bad(string message, params int[] devs) =>
                 findings.Add(new Finding(message, [.. devs.Select(d => Name(w, d))]));
-        });
+        })
+    {
+        Reuse = new((a, b) => ReferenceEquals(a.Groups, b.Groups), (a, b) => a.Group == b.Group && a.Present == b.Present, null),
+    };
 
     private static Finding Pair(World w, int a, int b, string message) => new(message, [Name(w, a), Name(w, b)]);
 

@@ -46,5 +46,110 @@ public readonly record struct StepView(World Before, Event? Event, World After)
 /// </summary>
 public sealed record Invariant(string Name, string Promise, Func<StepView, Violation?> Check)
 {
+    /// <summary>
+    /// For an invariant of the state after a step alone (it reads neither the state before, nor the
+    /// event, nor the step's trace): when its answer on a world is known to be its answer on the
+    /// world before (<see cref="StateReuse"/>); null when it is always checked.
+    /// </summary>
+    public StateReuse? Reuse { get; init; }
+
     public override string ToString() => Name;
+}
+
+/// <summary>
+/// What a state invariant reads, so that a run stepping worlds one after another can tell when a
+/// step changed none of it and the check's answer on the world before still holds (it is the same
+/// answer, finding for finding). The devices a step changed come from <see cref="World.ChangedDevicesSince"/>.
+/// </summary>
+/// <param name="SameGlobals">The parts of the world outside the devices it reads are unchanged (compared by reference).</param>
+/// <param name="SameDevice">A device's state, as it reads it, is unchanged.</param>
+/// <param name="Listed">
+/// When it walks the bus list: the devices whose place in it matters (the others contribute nothing);
+/// the list may then grow at its end by devices that are not such. Null when it does not read the bus list.
+/// </param>
+public sealed record StateReuse(Func<World, World, bool> SameGlobals, Func<DeviceState, DeviceState, bool> SameDevice, Func<DeviceState, bool>? Listed)
+{
+    /// <summary>Whether the answer on AFTER is the answer on BEFORE, CHANGED being the devices changed between them.</summary>
+    public bool Holds(World before, World after, List<int> changed)
+    {
+        if (!ReferenceEquals(before.Machine, after.Machine) || !SameGlobals(before, after))
+            return false;
+        foreach (int d in changed)
+            if (!SameDevice(before.Device(d), after.Device(d)))
+                return false;
+        if (Listed is null || before.BusList == after.BusList)
+            return true;
+        var old = before.BusList.AsSpan();
+        var now = after.BusList.AsSpan();
+        if (now.Length < old.Length || !now[..old.Length].SequenceEqual(old))
+            return false;
+        foreach (int d in now[old.Length..])
+            if (Listed(after.Device(d)))
+                return false;
+        return true;
+    }
+}
+
+/// <summary>
+/// The invariants of a run that steps worlds one after another, each checked on every step, with
+/// the answer of a <see cref="Invariant.Reuse"/> invariant carried over from the step before when
+/// the step changed nothing it reads: the same answers as checking each step afresh.
+/// </summary>
+public sealed class SequentialChecks
+{
+    private readonly ImmutableArray<Invariant> _invariants;
+    private readonly Violation?[] _last;
+    private readonly bool[] _computed;
+    private readonly List<int> _changed = [];
+    private World? _lastAfter;
+
+    /// <summary>How many answers were carried over rather than checked (for tests and benchmarks).</summary>
+    public long Reused { get; private set; }
+
+    public SequentialChecks(ImmutableArray<Invariant> invariants)
+    {
+        _invariants = invariants;
+        _last = new Violation?[invariants.Length];
+        _computed = new bool[invariants.Length];
+    }
+
+    /// <summary>The first violation on STEP, in the invariants' order (as <see cref="Catalogue.FirstViolation"/>).</summary>
+    public Violation? First(StepView step)
+    {
+        Violation? first = null;
+        Check(step, (_, v, _) =>
+        {
+            first = v;
+            return false;
+        });
+        return first;
+    }
+
+    /// <summary>
+    /// Checks every invariant on STEP, in order, calling FOUND for each violation (and stopping when
+    /// it returns false). A reused answer is passed with REUSED set: the same object as the step before.
+    /// </summary>
+    public void Check(StepView step, Func<int, Violation, bool, bool> found)
+    {
+        _changed.Clear();
+        bool known = _lastAfter is not null && ReferenceEquals(_lastAfter, step.Before) && step.After.ChangedDevicesSince(step.Before, _changed);
+        _lastAfter = step.After;
+        for (int i = 0; i < _invariants.Length; i++)
+        {
+            var inv = _invariants[i];
+            bool reuse = known && inv.Reuse is { } r && _computed[i] && r.Holds(step.Before, step.After, _changed);
+            var v = reuse ? _last[i] : inv.Check(step);
+            if (reuse)
+                Reused++;
+            _last[i] = v;
+            _computed[i] = true;
+            if (v is not null && !found(i, v, reuse))
+            {
+                // The invariants after I are not checked on this step: their answers are not known for the next.
+                for (int j = i + 1; j < _invariants.Length; j++)
+                    _computed[j] = false;
+                return;
+            }
+        }
+    }
 }

@@ -1,0 +1,136 @@
+using Checker.Model.Events;
+using Checker.Model.Semantics;
+using Checker.Model.State;
+using Checker.Properties.Exhaustive;
+using Checker.Properties.Generation;
+using Checker.Properties.Invariants;
+
+namespace Checker.Model.Tests.Exhaustive;
+
+/// <summary>
+/// `explore --por` without fault injections (docs/explore.md, "Partial-order reduction of the
+/// boot"): the cluster fingerprint and the persistent sets of the boot against plain BFS (no
+/// reduced fingerprint, no POR), on the twelve small machines under the default, every other
+/// `groups` value and the 6.15 era; and, one step deep, worlds with one cluster fingerprint step alike.
+/// </summary>
+public class BootPartialOrderTests
+{
+    private static ExploreOptions Options(int depth, bool por) =>
+        new ExploreOptions(Catalogue.All, Strategy.Bfs, depth, null, Shard.Whole, GenConfig.Default, PartialOrder: por) with { Reduce = por };
+
+    [Theory]
+    [MemberData(nameof(ReductionTests.Cases), MemberType = typeof(ReductionTests))]
+    public void Por_and_plain_bfs_break_the_same_properties_at_the_same_shortest_length(string name, int depth, string variant)
+    {
+        var m = ReductionTests.Under(SmallMachines.Load(name), variant);
+        var plain = StateSpace.Explore(m, Options(depth, por: false));
+        var por = StateSpace.Explore(m, Options(depth, por: true));
+        Assert.Equal(Lengths(plain), Lengths(por));
+        Assert.Equal(plain.Complete, por.Complete);
+        Assert.True(por.States <= plain.States, $"{por.States} states with POR, {plain.States} plain");
+    }
+
+    private static string Lengths(ExploreOutcome o) =>
+        string.Join(", ", o.Found.Select(c => $"{c.Violation.Property}@{c.Events.Length}").Order(StringComparer.Ordinal));
+
+    /// <summary>Never fires: the search runs to its depth bound.</summary>
+    private static readonly Invariant Never = new("Never", "nothing", _ => null);
+
+    [Fact]
+    public void Por_takes_states_and_transitions_away_on_a_machine_with_several_clusters()
+    {
+        var m = SmallMachines.Load("twin-ports");
+        var plain = StateSpace.Explore(m, Options(9, por: false) with { Invariants = [Never], Reduce = true });
+        var por = StateSpace.Explore(m, Options(9, por: true) with { Invariants = [Never] });
+        Assert.True(por.Transitions < plain.Transitions, $"{por.Transitions} transitions with POR, {plain.Transitions} without");
+        Assert.True(por.States < plain.States, $"{por.States} states with POR, {plain.States} without");
+    }
+
+    [Fact]
+    public void Clusters_split_the_twin_ports_by_domain_and_instance()
+    {
+        var m = SmallMachines.Load("twin-ports");
+        var r = Reduction.Of(m)!;
+        int Of(string device) => r.ClusterIndex[m.Devices.Single(d => d.Name == device).Index];
+        Assert.Equal(Of("arm-smmu-v3.1.auto"), Of("0004:88:00.0"));
+        Assert.Equal(Of("0007:90:00.0"), Of("0007:91:00.0"));
+        Assert.NotEqual(Of("0004:88:00.0"), Of("0005:78:00.0"));
+        Assert.NotEqual(Of("0004:88:00.0"), Of("0007:90:00.0"));
+        Assert.Equal(3, r.Clusters);
+        Assert.True(r.ProbesSucceed);
+    }
+
+    [Fact]
+    public void The_boot_ample_set_is_one_cluster_once_the_shared_drivers_are_registered()
+    {
+        var m = SmallMachines.Load("twin-ports");
+        var w = Kernel.Boot(m);
+        foreach (var drv in m.Drivers)
+            w = Kernel.Step(w, new RegisterDriver(drv.Index));
+        var candidates = new List<(EventKind, Event)>();
+        EventGen.Candidates(w, GenConfig.Default, candidates);
+        Assert.Equal(5, candidates.Count); // the five device adds enabled (0007:91:00.0 waits for its parent)
+        PartialOrder.BootAmple(w, candidates);
+        Assert.Single(candidates);
+    }
+
+    /// <summary>
+    /// The cluster fingerprint is a bisimulation, one step deep: the worlds reachable within a few
+    /// events (told apart exactly), grouped by cluster fingerprint; in each group every world has
+    /// the same enabled events, each event leads to one cluster fingerprint, and every invariant
+    /// gives the same verdict on it.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ReductionTests.Cases), MemberType = typeof(ReductionTests))]
+    public void Worlds_with_one_cluster_fingerprint_step_alike(string name, int depth, string variant)
+    {
+        var m = ReductionTests.Under(SmallMachines.Load(name), variant);
+        var groups = new Dictionary<ulong, List<World>>();
+        var seen = new HashSet<ulong>();
+        var level = new List<World> { Successors.Stored(Kernel.Boot(m)) };
+        seen.Add(Fingerprint.Of(level[0]));
+        for (int d = 0; d < Math.Min(depth, 8) && level.Count > 0 && seen.Count < 40_000; d++)
+        {
+            var next = new List<World>();
+            foreach (var w in level)
+            {
+                ulong r = Fingerprint.Of(w, reduce: true, clusters: true);
+                if (!groups.TryGetValue(r, out var members))
+                    groups[r] = members = [];
+                members.Add(w);
+                foreach (var e in Successors.Events(w, GenConfig.Default))
+                {
+                    var after = Successors.Stored(Kernel.Step(w, e));
+                    if (seen.Add(Fingerprint.Of(after)))
+                        next.Add(after);
+                }
+            }
+            level = next;
+        }
+        int compared = 0;
+        foreach (var members in groups.Values.Where(g => g.Count > 1))
+        {
+            var first = Signature(members[0]);
+            foreach (var other in members.Skip(1))
+            {
+                Assert.Equal(first, Signature(other));
+                compared++;
+            }
+        }
+        if (name is "twin-ports" or "split-group" or "sriov-module")
+            Assert.True(compared > 0, "no two worlds share a cluster fingerprint: the test compared nothing");
+    }
+
+    private static string Signature(World w)
+    {
+        var parts = new List<string>();
+        foreach (var e in Successors.Events(w, GenConfig.Default).OrderBy(e => EventText.Format(w.Machine, e), StringComparer.Ordinal))
+        {
+            var after = Kernel.Step(w, e);
+            var view = new StepView(w, e, after);
+            var broken = Catalogue.All.Where(i => i.Check(view) is not null).Select(i => i.Name);
+            parts.Add($"{EventText.Format(w.Machine, e)} -> {Fingerprint.Of(Successors.Stored(after), reduce: true, clusters: true):x16} [{string.Join(",", broken)}]");
+        }
+        return string.Join("\n", parts);
+    }
+}
