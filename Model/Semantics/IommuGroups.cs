@@ -41,10 +41,14 @@ public static partial class Kernel
         }
         group = group with { HoldsContext = holdsContext, Members = group.Members.Add(dev) };
         var (clock, log) = Log.DevWithPrefixAppended(w, prefix, dev, w.Quiet ? "" : $"Adding to iommu group {group.Id}");
+        // The smallest free id after: the same when the group was there, else the next one not taken.
+        int free = w.SmallestFreeGroupId();
+        var groups = w.Groups.SetItem(group.Id, group);
         w = w with
         {
             Instances = instances,
-            Groups = w.Groups.SetItem(group.Id, group),
+            Groups = groups,
+            FreeGroupIdHint = (groups, existing is null ? World.FreeGroupIdFrom(groups, free) : free),
             DeviceChange = (dev, w.Device(dev) with { Group = group.Id }),
             Trace = w.Trace.Add(new GroupAddTrace(dev, group.Id, inst)),
             Clock = clock,
@@ -83,9 +87,7 @@ public static partial class Kernel
     /// </summary>
     private static IommuGroup NewGroup(ref World w, int inst)
     {
-        int id = 0;
-        while (w.Groups.ContainsKey(id))
-            id++;
+        int id = w.SmallestFreeGroupId();
         var instance = w.Instances[inst];
         bool domain = !instance.PendingDomainAllocFailure;
         if (!domain)

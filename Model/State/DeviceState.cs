@@ -55,4 +55,4 @@ public sealed record InstanceState(bool Registered, int Generation, int Unregist
 }
 
 /// <summary>An IOMMU group: its id, members in the order they joined, the instance that formed it.</summary>
-public sealed record IommuGroup(int Id, System.Collections.Immutable.ImmutableArray<int> Members, int Instance, int Generation, bool HasDomain, bool HoldsContext);
+public sealed record IommuGroup(int Id, PersistentVector<int> Members, int Instance, int Generation, bool HasDomain, bool HoldsContext);

@@ -36,6 +36,18 @@ public sealed class MachineIndex
             return initial;
         }
     }
+    /// <summary><see cref="InitialDevices"/> as the tree every world of the machine starts from.</summary>
+    public PersistentVector<DeviceState> InitialDeviceVector
+    {
+        get
+        {
+            var initial = _initialDeviceVector;
+            if (initial is null)
+                _initialDeviceVector = initial = PersistentVector.Create(InitialDevices.AsSpan());
+            return initial;
+        }
+    }
+
     /// <summary>
     /// Per PCI device, the first two steps of pci_device_group()'s search
     /// (<see cref="Topology.PciDeviceGroup.Walk"/>): the devices visited, in order, the last being
@@ -147,6 +159,7 @@ public sealed class MachineIndex
 
     private readonly Machine _machine;
     [DerivedCache] private ImmutableArray<DeviceState> _initialDevices;
+    [DerivedCache] private PersistentVector<DeviceState>? _initialDeviceVector;
     [DerivedCache] private ImmutableArray<ImmutableArray<int>> _pciWalk;
     [DerivedCache] private ImmutableArray<Topology.Quirks.AcsQuirkDecision> _acsQuirks;
     [DerivedCache] private ImmutableArray<ImmutableArray<int>> _dmaAliases;

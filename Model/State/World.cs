@@ -13,9 +13,9 @@ public sealed record World(
     ImmutableArray<InstanceState> Instances,
     ImmutableArray<bool> DriverRegistered,
     ImmutableArray<int> RegisteredDrivers,
-    ImmutableArray<int> BusList,
-    ImmutableArray<int> DeferredPending,
-    ImmutableArray<int> DeferredActive,
+    PersistentVector<int> BusList,
+    PersistentVector<int> DeferredPending,
+    PersistentVector<int> DeferredActive,
     bool DeferredProbeEnabled,
     bool InitcallsDone,
     bool WorkQueued,
@@ -24,7 +24,7 @@ public sealed record World(
     int NextMapping,
     long Clock,
     BootLog Log,
-    ImmutableArray<TraceEntry> Trace)
+    PersistentVector<TraceEntry> Trace)
 {
     /// <summary>The state before anything happened: nothing added, nothing registered, clock at zero.</summary>
     public static World Initial(Machine m) => new(
@@ -33,9 +33,9 @@ public sealed record World(
         m.Iommus.Select(_ => InstanceState.Initial).ToImmutableArray(),
         m.Drivers.Select(_ => false).ToImmutableArray(),
         ImmutableArray<int>.Empty,
-        ImmutableArray<int>.Empty,
-        ImmutableArray<int>.Empty,
-        ImmutableArray<int>.Empty,
+        PersistentVector<int>.Empty,
+        PersistentVector<int>.Empty,
+        PersistentVector<int>.Empty,
         DeferredProbeEnabled: false,
         InitcallsDone: false,
         WorkQueued: false,
@@ -44,7 +44,7 @@ public sealed record World(
         NextMapping: 0,
         Clock: 0,
         BootLog.Empty,
-        ImmutableArray<TraceEntry>.Empty);
+        PersistentVector<TraceEntry>.Empty);
 
     public Variants Variants => Machine.Variants;
 
@@ -65,34 +65,74 @@ public sealed record World(
     /// <summary>The clock (µs) when late_initcall ran, -1 before: the deferred-probe timeout counts from it.</summary>
     public long LateInitcallClock { get; init; } = -1;
 
+    /// <summary>
+    /// The smallest id no group has (iommu_group_alloc()'s ida), when known for the world's
+    /// <see cref="Groups"/> (the dictionary it was found for is kept with it, so a world whose
+    /// groups were replaced otherwise finds it afresh). Bookkeeping, not part of the state.
+    /// </summary>
+    internal (ImmutableSortedDictionary<int, IommuGroup>? Groups, int Id) FreeGroupIdHint { get; init; }
+
+    /// <summary>The smallest id no group in <see cref="Groups"/> has.</summary>
+    public int SmallestFreeGroupId()
+    {
+        if (ReferenceEquals(FreeGroupIdHint.Groups, Groups))
+            return FreeGroupIdHint.Id;
+        return FreeGroupIdFrom(Groups, 0);
+    }
+
+    /// <summary>The smallest id from FROM on that GROUPS does not have.</summary>
+    internal static int FreeGroupIdFrom(ImmutableSortedDictionary<int, IommuGroup> groups, int from)
+    {
+        int id = from;
+        while (groups.ContainsKey(id))
+            id++;
+        return id;
+    }
+
     /// <summary>Quiescence (docs/semantics.md, "Events"): no deferred work is queued (the caller knows whether its script is done).</summary>
     public bool Quiescent => !WorkQueued;
 
-    private readonly ImmutableArray<DeviceState> _devices = Devices;
+    /// <summary>Per device, its state, before the changes of <see cref="_overlay"/>.</summary>
+    private readonly PersistentVector<DeviceState> _devices = DeviceVector(Machine, Devices);
 
     /// <summary>
-    /// Set by <see cref="WithDevice"/>: the last few device changes, over the array they apply to,
-    /// so that a step changing devices copies the array once, when it is read whole.
+    /// Set by <see cref="WithDevice"/>: the last few device changes, over the devices they apply to,
+    /// so that a step changing one device several times makes one change to the tree.
     /// </summary>
     private readonly DeviceOverlay? _overlay;
 
     private DeviceOverlay? Overlay
     {
         get => _overlay;
-        init => _overlay = value;
-    }
-
-    /// <summary>Per device (indexed like the machine's), its state.</summary>
-    public ImmutableArray<DeviceState> Devices
-    {
-        get => _overlay is null ? _devices : _overlay.Merged;
         init
         {
-            _devices = value;
+            _overlay = value;
+            if (value is not null)
+                _devices = value.Base;
+        }
+    }
+
+    /// <summary>
+    /// Per device (indexed like the machine's), its state, in one array made when first read (O(N):
+    /// readers of single devices use <see cref="Device"/>, readers of all of them <see cref="CopyDevicesTo"/>).
+    /// </summary>
+    public ImmutableArray<DeviceState> Devices
+    {
+        get => _overlay is null ? _devices.ToImmutableArray() : _overlay.Merged;
+        init
+        {
+            _devices = DeviceVector(Machine, value);
             _overlay = null;
             _journal = new DeviceJournal(DeviceJournal.Everything, _journal);
         }
     }
+
+    /// <summary>How many devices the machine has (the length of <see cref="Devices"/>).</summary>
+    public int DeviceCount => _devices.Count;
+
+    /// <summary>The machine's initial states are the same array in every world: their tree is made once per machine.</summary>
+    private static PersistentVector<DeviceState> DeviceVector(Machine m, ImmutableArray<DeviceState> devices) =>
+        m is not null && devices == m.Index.InitialDevices ? m.Index.InitialDeviceVector : PersistentVector.Create(devices.AsSpan());
 
     /// <summary>
     /// Every device change made on the way to this world, latest first: a persistent list that a
@@ -124,7 +164,7 @@ public sealed record World(
         for (var o = _overlay; o is not null; o = o.Parent)
             if (o.Index == d)
                 return o.State;
-        return _overlay is null ? _devices[d] : _overlay.Base[d];
+        return _devices[d];
     }
 
     /// <summary>
@@ -135,7 +175,7 @@ public sealed record World(
     public void CopyDevicesTo(Span<DeviceState> into)
     {
         if (_overlay is null)
-            _devices.AsSpan().CopyTo(into);
+            _devices.CopyTo(into);
         else
             _overlay.CopyTo(into);
     }
@@ -156,13 +196,14 @@ public sealed record World(
         init
         {
             _overlay = NewOverlay(value.Device, value.State);
+            _devices = _overlay.Base;
             _journal = new DeviceJournal(value.Device, _journal);
         }
     }
 
     /// <summary>
     /// The overlay with device D changed to S: the last change replaced when it was to D, else
-    /// one more change on top, up to <see cref="DeviceOverlay.MaxDepth"/> before the array is copied.
+    /// one more change on top, up to <see cref="DeviceOverlay.MaxDepth"/> before they are made in the tree.
     /// </summary>
     private DeviceOverlay NewOverlay(int d, DeviceState s)
     {
@@ -173,7 +214,7 @@ public sealed record World(
             return new DeviceOverlay(o.Base, o.Parent, d, s);
         if (o.Depth < DeviceOverlay.MaxDepth)
             return new DeviceOverlay(o.Base, o, d, s);
-        return new DeviceOverlay(o.Merged, null, d, s);
+        return new DeviceOverlay(o.Folded, null, d, s);
     }
 
     public World WithInstance(int i, InstanceState s) => this with { Instances = Instances.SetItem(i, s) };
@@ -190,26 +231,39 @@ internal sealed class DeviceJournal(int device, DeviceJournal? previous)
 
 /// <summary>
 /// Devices BASE with the changes of PARENT, then device INDEX's state replaced by STATE; the
-/// whole array made when first read.
+/// whole array made when first read, the changes made in the tree when the overlay is full.
 /// </summary>
 internal sealed class DeviceOverlay
 {
     public const int MaxDepth = 8;
 
-    public readonly ImmutableArray<DeviceState> Base;
+    public readonly PersistentVector<DeviceState> Base;
     public readonly DeviceOverlay? Parent;
     public readonly int Index;
     public readonly DeviceState State;
     public readonly int Depth;
     [DerivedCache] private ImmutableArray<DeviceState> _merged;
 
-    public DeviceOverlay(ImmutableArray<DeviceState> @base, DeviceOverlay? parent, int index, DeviceState state)
+    public DeviceOverlay(PersistentVector<DeviceState> @base, DeviceOverlay? parent, int index, DeviceState state)
     {
         Base = @base;
         Parent = parent;
         Index = index;
         State = state;
         Depth = parent is null ? 1 : parent.Depth + 1;
+    }
+
+    /// <summary>BASE with every change made, in order (the last one to a device wins).</summary>
+    public PersistentVector<DeviceState> Folded
+    {
+        get
+        {
+            var changes = new (int, DeviceState)[Depth];
+            int i = Depth;
+            for (var o = this; o is not null; o = o.Parent)
+                changes[--i] = (o.Index, o.State);
+            return Base.SetItems(changes);
+        }
     }
 
     public ImmutableArray<DeviceState> Merged
@@ -219,7 +273,8 @@ internal sealed class DeviceOverlay
             var merged = _merged;
             if (merged.IsDefault)
             {
-                var array = Base.ToArray();
+                var array = new DeviceState[Base.Count];
+                Base.CopyTo(array);
                 Apply(array);
                 _merged = merged = ImmutableCollectionsMarshal.AsImmutableArray(array);
             }
@@ -234,7 +289,7 @@ internal sealed class DeviceOverlay
             _merged.AsSpan().CopyTo(into);
             return;
         }
-        Base.AsSpan().CopyTo(into);
+        Base.CopyTo(into);
         Apply(into);
     }
 

@@ -32,7 +32,7 @@ public static class DmaOpsInvariants
             var findings = new List<Finding>();
             foreach (int dev in w.BusList)
             {
-                var d = w.Devices[dev];
+                var d = w.Device(dev);
                 if (!d.IsBound)
                     continue;
                 string? why = StaleReason(w, d);
@@ -54,10 +54,10 @@ public static class DmaOpsInvariants
         {
             var w = s.After;
             var findings = new List<Finding>();
-            for (int dev = 0; dev < w.Devices.Length; dev++)
-                if (w.Devices[dev].LiveConfigures > 1)
+            for (int dev = 0; dev < w.DeviceCount; dev++)
+                if (w.Device(dev).LiveConfigures > 1)
                     findings.Add(new Finding(
-                        $"{Name(w, dev)} has {w.Devices[dev].LiveConfigures} successful dma_configure calls without a dma_deconfigure between them",
+                        $"{Name(w, dev)} has {w.Device(dev).LiveConfigures} successful dma_configure calls without a dma_deconfigure between them",
                         [Name(w, dev)]));
             return Violation.Of(nameof(DmaConfigureBalanced), findings);
         })
@@ -117,7 +117,7 @@ public static class DmaOpsInvariants
             var findings = new List<Finding>();
             foreach (int dev in w.BusList)
             {
-                var d = w.Devices[dev];
+                var d = w.Device(dev);
                 if (d.IsBound && w.Machine.Devices[dev].Iommu is int inst && w.Instances[inst].Registered
                     && d.Fallback == FallbackReason.None && d.Ops.Kind is DmaOpsKind.Direct or DmaOpsKind.None)
                     findings.Add(new Finding(

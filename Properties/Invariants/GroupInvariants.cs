@@ -21,13 +21,13 @@ public static class GroupInvariants
             var groupsOfComponent = new SortedDictionary<int, List<int>>();
             foreach (int dev in w.BusList)
             {
-                var d = w.Devices[dev];
+                var d = w.Device(dev);
                 int component = partition.ComponentOf[dev];
                 if (!d.IsGrouped || component < 0)
                     continue;
                 if (!groupsOfComponent.TryGetValue(component, out var firsts))
                     groupsOfComponent[component] = firsts = [];
-                if (firsts.All(f => w.Devices[f].Group != d.Group))
+                if (firsts.All(f => w.Device(f).Group != d.Group))
                     firsts.Add(dev);
             }
             var findings = new List<Finding>();
@@ -35,7 +35,7 @@ public static class GroupInvariants
                 for (int i = 0; i < firsts.Count; i++)
                     for (int j = i + 1; j < firsts.Count; j++)
                         findings.Add(Pair(w, firsts[i], firsts[j],
-                            $"{Name(w, firsts[i])} (group {w.Devices[firsts[i]].Group}) and {Name(w, firsts[j])} (group {w.Devices[firsts[j]].Group}) cannot be isolated from each other but are in different groups"));
+                            $"{Name(w, firsts[i])} (group {w.Device(firsts[i]).Group}) and {Name(w, firsts[j])} (group {w.Device(firsts[j]).Group}) cannot be isolated from each other but are in different groups"));
             return Violation.Of(nameof(NonAcsSiblingsShareGroup), findings);
         })
     {
@@ -106,20 +106,24 @@ public static class GroupInvariants
                     if (seen.TryGetValue(dev, out int other))
                         Bad($"{Name(w, dev)} is a member of groups {other} and {id}", dev);
                     seen[dev] = id;
-                    if (w.Devices[dev].Group != id || !w.Devices[dev].Present)
-                        Bad($"group {id} lists {Name(w, dev)}, which says it is in group {w.Devices[dev].Group}", dev);
+                    if (w.Device(dev).Group != id || !w.Device(dev).Present)
+                        Bad($"group {id} lists {Name(w, dev)}, which says it is in group {w.Device(dev).Group}", dev);
                 }
             }
-            for (int dev = 0; dev < w.Devices.Length; dev++)
-                if (w.Devices[dev].IsGrouped && !seen.ContainsKey(dev))
-                    Bad($"{Name(w, dev)} says it is in group {w.Devices[dev].Group}, which does not list it", dev);
+            for (int dev = 0; dev < w.DeviceCount; dev++)
+                if (w.Device(dev).IsGrouped && !seen.ContainsKey(dev))
+                    Bad($"{Name(w, dev)} says it is in group {w.Device(dev).Group}, which does not list it", dev);
             return Violation.Of(nameof(GroupBookkeepingConsistent), findings);
 
             void Bad(string message, params int[] devs) =>
                 findings.Add(new Finding(message, [.. devs.Select(d => Name(w, d))]));
         })
     {
-        Reuse = new((a, b) => ReferenceEquals(a.Groups, b.Groups), (a, b) => a.Group == b.Group && a.Present == b.Present, null),
+        // A device in no group, before and after, adds nothing whether present or not: the group
+        // loop's test of a listed member fails on the group alone (no group has id NoGroup), and
+        // the device loop skips it.
+        Reuse = new((a, b) => ReferenceEquals(a.Groups, b.Groups) && !b.Groups.ContainsKey(DeviceState.NoGroup),
+            (a, b) => a.Group == b.Group && (a.Present == b.Present || !a.IsGrouped), null),
     };
 
     private static Finding Pair(World w, int a, int b, string message) => new(message, [Name(w, a), Name(w, b)]);

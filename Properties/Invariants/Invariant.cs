@@ -79,12 +79,12 @@ public sealed record StateReuse(Func<World, World, bool> SameGlobals, Func<Devic
                 return false;
         if (Listed is null || before.BusList == after.BusList)
             return true;
-        var old = before.BusList.AsSpan();
-        var now = after.BusList.AsSpan();
-        if (now.Length < old.Length || !now[..old.Length].SequenceEqual(old))
+        var old = before.BusList;
+        var now = after.BusList;
+        if (!now.StartsWith(old))
             return false;
-        foreach (int d in now[old.Length..])
-            if (Listed(after.Device(d)))
+        for (int i = old.Count; i < now.Count; i++)
+            if (Listed(after.Device(now[i])))
                 return false;
         return true;
     }

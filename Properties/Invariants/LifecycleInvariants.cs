@@ -26,7 +26,7 @@ public static class LifecycleInvariants
             var findings = new List<Finding>();
             foreach (int dev in w.BusList)
             {
-                var d = w.Devices[dev];
+                var d = w.Device(dev);
                 if (d.IsBound || d.InjectedFailure || d.Detached)
                     continue;
                 var willing = w.Machine.Index.DriversMatching[dev].Where(drv => w.DriverRegistered[drv] && Willing(w, drv)).ToList();
@@ -54,14 +54,14 @@ public static class LifecycleInvariants
             var iommu = w.Machine.Iommus[inst];
             if (iommu.Driver is int drv && ModuleNotLoaded(w, drv))
                 return true;
-            return iommu.Device is int own && w.Devices[own].Present && !w.Devices[own].IsBound && ExcusedSupplier(w, own, depth);
+            return iommu.Device is int own && w.Device(own).Present && !w.Device(own).IsBound && ExcusedSupplier(w, own, depth);
         }
         return ExcusedSupplier(w, wait.Supplier!.Value, depth);
     }
 
     private static bool ExcusedSupplier(World w, int supplier, int depth)
     {
-        var d = w.Devices[supplier];
+        var d = w.Device(supplier);
         if (d.Detached)
             return true;
         var drivers = w.Machine.Index.DriversMatching[supplier];
@@ -77,7 +77,7 @@ public static class LifecycleInvariants
         var wait = Kernel.WaitingFor(w, dev);
         if (wait.Instance is int inst)
             return $" (it waits for {w.Machine.Iommus[inst].Name}, which will not register)";
-        return wait.Supplier is int s ? $" (it waits for {Name(w, s)}, which is {w.Devices[s].Status.ToString().ToLowerInvariant()})" : "";
+        return wait.Supplier is int s ? $" (it waits for {Name(w, s)}, which is {w.Device(s).Status.ToString().ToLowerInvariant()})" : "";
     }
 
     /// <summary>After rmmod and modprobe of an IOMMU driver nothing points at the old instance, and it registers again.</summary>
@@ -93,11 +93,11 @@ public static class LifecycleInvariants
                 var inst = w.Instances[spec.Index];
                 if (inst.Unregistrations == 0 || spec.Driver is not int drv || !w.DriverRegistered[drv])
                     continue;
-                if (!inst.Registered && spec.Device is int own && w.Devices[own].Present)
+                if (!inst.Registered && spec.Device is int own && w.Device(own).Present)
                     Bad(own, $"{w.Machine.Drivers[drv].Name} is loaded again but {spec.Name} did not register again");
                 foreach (int dev in w.BusList)
                 {
-                    var d = w.Devices[dev];
+                    var d = w.Device(dev);
                     if (d.IsGrouped && !w.Groups.ContainsKey(d.Group))
                         Bad(dev, $"{Name(w, dev)} references freed group {d.Group}");
                     else if (d.IsGrouped && w.Groups[d.Group] is { } g && g.Instance == spec.Index && g.Generation != inst.Generation)
@@ -115,7 +115,7 @@ public static class LifecycleInvariants
     private static bool Willing(World w, int drv) => w.Machine.Drivers[drv].Probe switch
     {
         ProbeBehaviour.FailsWith => false,
-        ProbeBehaviour.DefersUntilBound d => w.Devices[d.Supplier].IsBound,
+        ProbeBehaviour.DefersUntilBound d => w.Device(d.Supplier).IsBound,
         _ => true,
     };
 }
