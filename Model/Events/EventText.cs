@@ -36,8 +36,17 @@ public static class EventText
         _ => throw new ArgumentOutOfRangeException(nameof(e), e, "unknown event"),
     };
 
+    /// <summary>How the names in an event's text are found: the index of the device, driver or IOMMU instance of that name, -1 for none.</summary>
+    public sealed record Names(Func<string, int> Device, Func<string, int> Driver, Func<string, int> Iommu)
+    {
+        public static Names Of(Machine m) => new(m.DeviceIndex, m.DriverIndex, m.IommuIndex);
+    }
+
     /// <summary>Parses one event; on failure returns an error that names the word or argument at fault.</summary>
-    public static (Event? Event, string? Error) Parse(Machine m, string text)
+    public static (Event? Event, string? Error) Parse(Machine m, string text) => Parse(Names.Of(m), text);
+
+    /// <summary><see cref="Parse(Machine, string)"/> with the names found by M.</summary>
+    public static (Event? Event, string? Error) Parse(Names m, string text)
     {
         var words = text.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (words.Length == 0)
@@ -60,7 +69,7 @@ public static class EventText
             "bind" => Dev(m, args, 2, d => Drv(m, args, 1, drv => new Bind(d, drv))),
             "sriov-enable" => Dev(m, args, 2, d => Count(args[1], n => new SriovEnable(d, n))),
             "fail-next-probe" => Dev(m, args, 2, d => ErrnoArg(args[1], e => new FailNextProbe(d, e))),
-            "fail-domain-alloc" => Args(args, 1, () => m.IommuIndex(args[0]) is var i and >= 0
+            "fail-domain-alloc" => Args(args, 1, () => m.Iommu(args[0]) is var i and >= 0
                 ? (new FailDomainAlloc(i), null)
                 : (null, $"unknown IOMMU instance '{args[0]}'")),
             var w => (null, $"unknown action '{w}' (known: {string.Join(", ", Forms)})"),
@@ -73,22 +82,22 @@ public static class EventText
     private static (Event?, string?) Args(string[] args, int n, Func<(Event?, string?)> make) =>
         args.Length == n ? make() : (null, $"expected {n} argument(s), got {args.Length}");
 
-    private static (Event?, string?) Dev(Machine m, string[] args, int n, Func<int, Event> make) =>
+    private static (Event?, string?) Dev(Names m, string[] args, int n, Func<int, Event> make) =>
         Dev(m, args, n, d => ((Event?)make(d), (string?)null));
 
-    private static (Event?, string?) Dev(Machine m, string[] args, int n, Func<int, (Event?, string?)> make)
+    private static (Event?, string?) Dev(Names m, string[] args, int n, Func<int, (Event?, string?)> make)
     {
         if (args.Length != n)
             return (null, $"expected {n} argument(s), got {args.Length}");
-        int d = m.DeviceIndex(args[0]);
+        int d = m.Device(args[0]);
         return d >= 0 ? make(d) : (null, $"unknown device '{args[0]}'");
     }
 
-    private static (Event?, string?) Drv(Machine m, string[] args, int at, Func<int, Event> make)
+    private static (Event?, string?) Drv(Names m, string[] args, int at, Func<int, Event> make)
     {
         if (args.Length != at + 1)
             return (null, $"expected {at + 1} argument(s), got {args.Length}");
-        int d = m.DriverIndex(args[at]);
+        int d = m.Driver(args[at]);
         return d >= 0 ? (make(d), null) : (null, $"unknown driver '{args[at]}'");
     }
 

@@ -5,9 +5,10 @@ namespace Checker.Model.State;
 /// <summary>Read-only lookups derived from a <see cref="Machine"/>; never part of any state.</summary>
 public sealed class MachineIndex
 {
-    public ImmutableDictionary<string, int> DeviceByName { get; }
-    public ImmutableDictionary<string, int> DriverByName { get; }
-    public ImmutableDictionary<string, int> IommuByName { get; }
+    // The name tables are made when first read: a machine the shrinker makes is usually run, not named.
+    public ImmutableDictionary<string, int> DeviceByName => _deviceByName ??= _machine.Devices.ToImmutableDictionary(d => d.Name, d => d.Index);
+    public ImmutableDictionary<string, int> DriverByName => _driverByName ??= _machine.Drivers.ToImmutableDictionary(d => d.Name, d => d.Index);
+    public ImmutableDictionary<string, int> IommuByName => _iommuByName ??= _machine.Iommus.ToImmutableDictionary(i => i.Name, i => i.Index);
     /// <summary>Per device, the PCI devices on its secondary bus (VFs included), in file order.</summary>
     public ImmutableArray<ImmutableArray<int>> Children { get; }
     /// <summary>Per device, the drivers that match it, in file order.</summary>
@@ -32,7 +33,13 @@ public sealed class MachineIndex
         {
             var initial = _initialDevices;
             if (initial.IsDefault)
-                _initialDevices = initial = [.. _machine.Devices.Select(d => DeviceState.Initial(d, _machine.Arch))];
+            {
+                // Devices alike in what their initial state reads share one (states are immutable).
+                var alike = new Dictionary<(bool, int), DeviceState>();
+                _initialDevices = initial = [.. _machine.Devices.Select(d =>
+                    alike.TryGetValue((d.Coherent, d.CoherentMaskBits), out var s) ? s
+                    : alike[(d.Coherent, d.CoherentMaskBits)] = DeviceState.Initial(d, _machine.Arch))];
+            }
             return initial;
         }
     }
@@ -158,6 +165,9 @@ public sealed class MachineIndex
     }
 
     private readonly Machine _machine;
+    [DerivedCache] private ImmutableDictionary<string, int>? _deviceByName;
+    [DerivedCache] private ImmutableDictionary<string, int>? _driverByName;
+    [DerivedCache] private ImmutableDictionary<string, int>? _iommuByName;
     [DerivedCache] private ImmutableArray<DeviceState> _initialDevices;
     [DerivedCache] private PersistentVector<DeviceState>? _initialDeviceVector;
     [DerivedCache] private ImmutableArray<ImmutableArray<int>> _pciWalk;
@@ -169,9 +179,7 @@ public sealed class MachineIndex
 
     public MachineIndex(Machine m)
     {
-        DeviceByName = m.Devices.ToImmutableDictionary(d => d.Name, d => d.Index);
-        DriverByName = m.Drivers.ToImmutableDictionary(d => d.Name, d => d.Index);
-        IommuByName = m.Iommus.ToImmutableDictionary(i => i.Name, i => i.Index);
+        _machine = m;
         Children = PerDevice(m, m.Devices.Where(c => c.Pci?.ParentBridge is not null).Select(c => (c.Pci!.ParentBridge!.Value, c.Index)));
         VirtualFunctions = PerDevice(m, m.Devices.Where(c => c.Pci?.PhysFn is not null).Select(c => (c.Pci!.PhysFn!.Value, c.Index)));
         DriversMatching = PerDevice(m, m.Drivers.SelectMany(drv => drv.Matches.Select(dev => (dev, drv.Index))));
@@ -183,7 +191,6 @@ public sealed class MachineIndex
         BuiltinOrder = m.Drivers.Where(d => d.Arrival.Builtin)
             .OrderBy(d => d.Arrival.Level).ThenBy(d => d.Arrival.LinkOrder).ThenBy(d => d.Index)
             .Select(d => d.Index).ToImmutableArray();
-        _machine = m;
     }
 
     /// <summary>Per device, the values paired with it, in the order the pairs come.</summary>

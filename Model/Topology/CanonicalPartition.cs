@@ -28,7 +28,8 @@ public sealed class CanonicalPartition
             .GroupBy(d => ComponentOf[d]).OrderBy(g => g.First()).Select(g => g.ToImmutableArray());
 
     /// <summary>
-    /// Union-find over the "must share" edges; components are numbered in the order of their first
+    /// Union-find over the "must share" edges (a device and each of its <see cref="PciDeviceGroup.Candidates"/>
+    /// behind the same IOMMU); components are numbered in the order of their first
     /// (lowest) device, as a depth-first search over the devices in order numbers them
     /// (QuikGraph's ConnectedComponentsAlgorithm, which this replaces: a test checks they agree).
     /// </summary>
@@ -37,11 +38,27 @@ public sealed class CanonicalPartition
         var parent = new int[m.Devices.Length];
         for (int i = 0; i < parent.Length; i++)
             parent[i] = i;
+        // A device's candidates are its walk (the index has it), then those of the device the walk
+        // stopped at, found once per such device.
+        var fromTop = new Dictionary<int, int[]>();
+        var all = new List<int>();
         foreach (var d in m.Devices)
         {
             if (d.Iommu is null || d.Pci is null)
                 continue;
-            foreach (var c in PciDeviceGroup.Candidates(m, d.Index, _ => true, walkDown: false))
+            var walked = m.Index.PciWalk[d.Index];
+            foreach (var c in walked)
+                if (c != d.Index && m.Devices[c].Iommu == d.Iommu)
+                    Union(parent, c, d.Index);
+            int top = walked[^1];
+            if (!fromTop.TryGetValue(top, out var more))
+            {
+                all.Clear();
+                var collect = new CollectAll(all);
+                PciDeviceGroup.Find(m, top, walkDown: false, ref collect);
+                fromTop[top] = more = [.. all];
+            }
+            foreach (var c in more)
                 if (c != d.Index && m.Devices[c].Iommu == d.Iommu)
                     Union(parent, c, d.Index);
         }
@@ -60,6 +77,18 @@ public sealed class CanonicalPartition
             result[d.Index] = idOfRoot[root];
         }
         return new CanonicalPartition(result.ToImmutableArray());
+    }
+
+    /// <summary>A search that accepts nothing, so that <see cref="PciDeviceGroup.Find"/> meets every candidate, each added to INTO.</summary>
+    private readonly struct CollectAll(List<int> into) : PciDeviceGroup.ISearch
+    {
+        public bool Present(int dev) => true;
+
+        public bool Accepts(int candidate)
+        {
+            into.Add(candidate);
+            return false;
+        }
     }
 
     private static int Find(int[] parent, int x)
