@@ -25,11 +25,12 @@ public static class Shards
         int depth = args[0];
         var counts = args.Length > 1 ? args[1..] : [1, 2, 4, 8, 16];
         var m = D05.Load();
-        ExploreOptions Options(Shard shard) => new(Catalogue.All, Strategy.Bfs, depth, null, shard, GenConfig.Default);
+        bool por = Environment.GetEnvironmentVariable("BENCH_SHARDS_POR") == "1";
+        ExploreOptions Options(Shard shard) => new(Catalogue.All, Strategy.Bfs, depth, null, shard, GenConfig.Default) { PartialOrder = por };
         var whole = StateSpace.Explore(m, Options(Shard.Whole));
         var verdict = Verdict(whole.Found.Select(f => (f.Violation.Property, f.Events.Length)), whole.Complete);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"D05 (scenarios/hisilicon-d05-builtin.yaml), bfs --depth {depth}, unsharded: {whole.States:N0} states, {whole.Transitions:N0} transitions, {whole.Milliseconds / 1000.0:F1} s; broken: {verdict}"));
+            $"D05 (scenarios/hisilicon-d05-builtin.yaml), bfs --depth {depth}{(por ? " --por" : "")}, unsharded: {whole.States:N0} states, {whole.Transitions:N0} transitions, {whole.Milliseconds / 1000.0:F1} s; broken: {verdict}"));
         Console.WriteLine();
         Console.WriteLine("| N | shard | split level | frontier kept | states | prefix transitions | subtree transitions | transitions | s |");
         Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");

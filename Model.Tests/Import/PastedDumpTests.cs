@@ -112,6 +112,23 @@ public class PastedDumpTests
     }
 
     [Fact]
+    public void Forum_markup_round_a_pasted_line_is_taken_off_and_lspci_brackets_stay()
+    {
+        // As a forum post highlights a line of the IOMMU group script's output (BBCode colour tags).
+        var text = "[COLOR=#ff0000]IOMMU group 0 00:02.0 Display controller [0380]: Intel Corporation Device [8086:a780] (rev 04)[/COLOR]\n"
+            + "IOMMU group 1 01:00.0 VGA compatible controller [0300]: NVIDIA Corporation TU116 [GeForce GTX 1660 Ti] [10de:2182] (rev a1)\n"
+            + "[b]IOMMU group 1 01:00.1 Audio device [0403]: NVIDIA Corporation [10de:1aeb][/b]\n";
+        var lines = PastedText.Sections(text).Single().Lines.Select(l => l.Text).ToList();
+        Assert.Equal("IOMMU group 0 00:02.0 Display controller [0380]: Intel Corporation Device [8086:a780] (rev 04)", lines[0]);
+        Assert.Contains("[GeForce GTX 1660 Ti] [10de:2182]", lines[1], StringComparison.Ordinal);
+        var groups = IommuGroupsListing.Parse("forum.txt", text);
+        Assert.Equal(["0000:00:02.0"], groups[0].ToArray());
+        Assert.Equal(["0000:01:00.0", "0000:01:00.1"], groups[1].Order().ToArray());
+        var device = LspciListing.Parse("forum.txt", text).Values.Single(d => d.Device == 0xa780);
+        Assert.Equal((0x8086, 0x038000), (device.Vendor, device.ClassCode));
+    }
+
+    [Fact]
     public void A_wrapped_device_line_is_joined_and_its_ids_read()
     {
         var text = "00:1f.3 Audio device [0403]: Intel Corporation Cannon Lake PCH cAVS \n[8086:a348] (rev 10)\n\tKernel driver in use: snd_hda_intel\n";

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Checker.Model.State;
 
 namespace Checker.Model.Import;
 
@@ -14,9 +15,20 @@ public sealed record GroupLine(long Micros, string Prefix, string Device, int Gr
 /// <summary>A driver seen printing about a device (`mlx5_core 000a:11:00.0: ...`), first time only.</summary>
 public sealed record DriverSighting(string Driver, string Device, long Micros, int Line);
 
-/// <summary>What a dmesg says about IOMMU groups and drivers; every other well-formed line is noise.</summary>
+/// <summary>
+/// A PCI function as enumeration logs it, `pci 0000:00:1c.0: [8086:a110] type 01 class 0x060400`
+/// (pci_setup_device(), drivers/pci/probe.c), with from v6.8 the port type after it
+/// (pci_type_str(): `PCIe Root Port`, `conventional PCI endpoint`, ...): the PCI Express
+/// capability's type field, or, for a function without one, its header type. Type is null where the line has none.
+/// </summary>
+public sealed record EnumeratedPci(string Device, int Vendor, int DeviceId, int ClassCode, PcieType? Type, string? TypeText, int Line);
+
+/// <summary>What a dmesg says about IOMMU groups, drivers and the PCI functions it enumerated; every other well-formed line is noise.</summary>
 public sealed record DmesgLog(ImmutableArray<GroupLine> GroupLines, ImmutableArray<DriverSighting> Drivers)
 {
+    /// <summary>The PCI functions of the log's enumeration lines, by name (the first line of each).</summary>
+    public ImmutableDictionary<string, EnumeratedPci> Enumerated { get; init; } = ImmutableDictionary<string, EnumeratedPci>.Empty;
+
     /// <summary>The version of the `Linux version 5.3.0-rc8 ...` line, if the log has it.</summary>
     public string? KernelVersion { get; init; }
 
@@ -33,6 +45,33 @@ public sealed record DmesgLog(ImmutableArray<GroupLine> GroupLines, ImmutableArr
     private static readonly Regex Version = new("^Linux version (\\S+)");
     private static readonly Regex Group = new("^(\\S+) (\\S+): (Adding to|Removing from) iommu group (\\d+)$");
     private static readonly Regex DeviceLine = new("^(\\S+) (\\S+): ");
+    private static readonly Regex Enumeration = new("^pci (\\S+): \\[([0-9a-f]{4}):([0-9a-f]{4})\\] type ([0-9a-f]{2}) class 0x([0-9a-f]{6})(?: (.+))?$");
+
+    /// <summary>
+    /// pci_type_str() of drivers/pci/probe.c (v6.8 on; the patch as first posted said "Upstream
+    /// Switch Port" and "Downstream Switch Port"): the text it prints for each type. "PCIe unknown"
+    /// is left out, as the model has no type for it; a legacy endpoint is, for ACS, an endpoint
+    /// (pci_acs_enabled() treats PCI_EXP_TYPE_LEG_END as PCI_EXP_TYPE_ENDPOINT).
+    /// </summary>
+    private static readonly ImmutableDictionary<string, PcieType> TypeTexts = new Dictionary<string, PcieType>
+    {
+        ["PCIe Endpoint"] = PcieType.Endpoint,
+        ["PCIe Legacy Endpoint"] = PcieType.Endpoint,
+        ["PCIe Root Port"] = PcieType.RootPort,
+        ["PCIe Switch Upstream Port"] = PcieType.UpstreamPort,
+        ["PCIe Upstream Switch Port"] = PcieType.UpstreamPort,
+        ["PCIe Switch Downstream Port"] = PcieType.DownstreamPort,
+        ["PCIe Downstream Switch Port"] = PcieType.DownstreamPort,
+        ["PCIe to PCI/PCI-X bridge"] = PcieType.PcieToPciBridge,
+        ["PCI/PCI-X to PCIe bridge"] = PcieType.PciToPcieBridge,
+        ["PCIe Root Complex Integrated Endpoint"] = PcieType.RcIntegratedEndpoint,
+        ["PCIe Root Complex Event Collector"] = PcieType.RcEventCollector,
+        ["conventional PCI endpoint"] = PcieType.LegacyPci,
+        ["conventional PCI bridge"] = PcieType.PciBridge,
+        ["CardBus bridge"] = PcieType.PciBridge,
+        ["conventional PCI"] = PcieType.LegacyPci,
+    }.ToImmutableDictionary(StringComparer.Ordinal);
+
     private static readonly ImmutableHashSet<string> BusNames = ["pci", "platform", "amba", "pci_bus", "acpi"];
 
     /// <summary>Parses dmesg text (`dmesg`, or `dmesg -r` with `&lt;N&gt;` levels). A line without a timestamp is an error.</summary>
@@ -44,6 +83,7 @@ public sealed record DmesgLog(ImmutableArray<GroupLine> GroupLines, ImmutableArr
         string? version = null;
         var commandLine = ImmutableArray.CreateBuilder<CommandLineEvidence>();
         long? firstWall = null;
+        var enumerated = ImmutableDictionary.CreateBuilder<string, EnumeratedPci>(StringComparer.Ordinal);
         foreach (var section in PastedText.Sections(text))
         foreach (var (line, s, _) in section.Lines)
         {
@@ -62,11 +102,18 @@ public sealed record DmesgLog(ImmutableArray<GroupLine> GroupLines, ImmutableArr
                     throw new ImportException(file, line, $"group id {g.Groups[4].Value} is out of range");
                 groups.Add(new GroupLine(micros, g.Groups[1].Value, g.Groups[2].Value, id, g.Groups[3].Value == "Adding to", line));
             }
+            if (Enumeration.Match(body) is { Success: true } en && Bdf.TryParse(en.Groups[1].Value) is { } bdf && !enumerated.ContainsKey(bdf.ToString()))
+            {
+                static int Hex(Group g) => int.Parse(g.Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                var typeText = en.Groups[6].Success ? en.Groups[6].Value.Trim() : null;
+                enumerated[bdf.ToString()] = new EnumeratedPci(bdf.ToString(), Hex(en.Groups[2]), Hex(en.Groups[3]), Hex(en.Groups[5]),
+                    typeText is not null && TypeTexts.TryGetValue(typeText, out var t) ? t : null, typeText, line);
+            }
             if (DeviceLine.Match(body) is { Success: true } d && !BusNames.Contains(d.Groups[1].Value)
                 && Bdf.TryParse(d.Groups[2].Value) is not null && seen.Add((d.Groups[1].Value, d.Groups[2].Value)))
                 drivers.Add(new DriverSighting(d.Groups[1].Value, d.Groups[2].Value, micros, line));
         }
-        return new DmesgLog(groups.ToImmutable(), drivers.ToImmutable()) { KernelVersion = version, CommandLine = commandLine.ToImmutable() };
+        return new DmesgLog(groups.ToImmutable(), drivers.ToImmutable()) { KernelVersion = version, CommandLine = commandLine.ToImmutable(), Enumerated = enumerated.ToImmutable() };
     }
 
     private static readonly string[] Months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];

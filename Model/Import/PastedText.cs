@@ -23,7 +23,7 @@ public sealed record DumpSection(string? Command, int CommandLine, ImmutableArra
 
 /// <summary>
 /// Text as it arrives from mail and forums: `&gt; ` quoting, shell prompts and command lines,
-/// CRLF, trailing blanks, code fences, a common indentation. The readers of every dump form
+/// CRLF, trailing blanks, code fences, forum markup, a common indentation. The readers of every dump form
 /// see only what the commands printed, split into one section per command.
 /// </summary>
 public static class PastedText
@@ -48,6 +48,14 @@ public static class PastedText
     private static readonly Regex BareCommand = new(
         "^(?:sudo\\s+)?(?:/\\S*/)?(?:lspci|dmesg|journalctl|find|ls|for|cat|tree|grep)(?:\\s.*)?$");
 
+    /// <summary>
+    /// Forum markup (BBCode) that a post wraps round pasted lines, e.g. `[COLOR=#ff0000]...[/COLOR]`
+    /// to highlight a line: the tags of the formatting kind only, so lspci's own brackets (`[0604]`,
+    /// `[8086:1901]`, `[GeForce GTX 1660 Ti]`, `[MSI]`) stay. No chip name in pci.ids has one.
+    /// </summary>
+    private static readonly Regex ForumMarkup = new(
+        "\\[/?(?:color|b|i|u|s|size|font|highlight|icode|code|quote|plain|noparse)(?:=[^\\]\\[]*)?\\]", RegexOptions.IgnoreCase);
+
     private static readonly Regex Fence = new("^(?:```\\w*|~~~\\w*|\\[/?code\\]|\\[/?quote\\])$", RegexOptions.IgnoreCase);
     /// <summary>A Markdown code fence: in a text that has one, only what is inside fences is command output.</summary>
     private static readonly Regex MarkdownFence = new("^(?:```|~~~)[\\w-]*$");
@@ -70,6 +78,8 @@ public static class PastedText
         {
             // Web archives and mailers turn spaces into no-break spaces.
             var s = raw[i].TrimEnd('\r').Replace('\u00a0', ' ');
+            if (s.Contains('[', StringComparison.Ordinal))
+                s = ForumMarkup.Replace(s, "");
             lines.Add((i + 1, s, false));
         }
         bool quoted = IsQuoted(lines.Select(l => l.Text));

@@ -59,11 +59,12 @@ public static class PciImport
             var name = d.Address.ToString();
             var verbose = input.Verbose?.GetValueOrDefault(d.Address);
             var baseDev = Base(input, name);
-            var ids = IdsOf(input, d, verbose, baseDev, guesses);
+            var enumerated = input.Dmesg?.Enumerated.GetValueOrDefault(name);
+            var ids = IdsOf(input, d, verbose, baseDev, enumerated, guesses);
             // A dump with capability lists (or the base) says it all; otherwise another machine's root dump of the chip may.
             var fact = verbose is { CapabilitiesShown: true } || baseDev is not null || ids is not { Vendor: int fv, Device: int fd }
                 ? null : input.Facts?.Lookup((ushort)fv, (ushort)fd);
-            var type = TypeOf(d, verbose, baseDev, types, fact, guesses);
+            var type = TypeOf(d, verbose, baseDev, types, enumerated, fact, guesses);
             types[d.Address] = type;
             bool multifunction = !vfOf.ContainsKey(d.Address) && functionsInSlot[(d.Address.Domain, d.Address.Bus, d.Address.Slot)] > 1;
             var acs = AcsOf(d, type, verbose, baseDev, fact, guesses);
@@ -88,11 +89,13 @@ public static class PciImport
         input.Base is { } b && b.DeviceIndex(name) is var i and >= 0 ? b.Devices[i].Pci : null;
 
     /// <summary>Vendor, device, class and whether an ACS capability exists, where the dump tells them (the base's otherwise).</summary>
-    private static PciIds? IdsOf(ImportInputs input, TreeDevice d, VerboseDevice? v, PciInfo? baseDev, List<Guess> guesses)
+    private static PciIds? IdsOf(ImportInputs input, TreeDevice d, VerboseDevice? v, PciInfo? baseDev, EnumeratedPci? enumerated, List<Guess> guesses)
     {
         var tree = MachineDefaults.TreeIdsOf(d.Description);
         bool? acsCap = v is null ? null : v.AcsCapabilityListed ? true : v.CapabilitiesShown ? false : null;
-        var ids = new PciIds(v?.Vendor ?? tree?.Vendor, v?.Device ?? tree?.Device, v?.ClassCode, acsCap);
+        // The dmesg's enumeration line has the IDs and class even where lspci ran without -nn.
+        var ids = new PciIds(v?.Vendor ?? tree?.Vendor ?? enumerated?.Vendor, v?.Device ?? tree?.Device ?? enumerated?.DeviceId,
+            v?.ClassCode ?? enumerated?.ClassCode, acsCap);
         ids = Named(input, d, v, ids, guesses);
         return ids == new PciIds(null, null, null, null) ? baseDev?.Ids : ids;
     }
@@ -114,7 +117,8 @@ public static class PciImport
         return ids;
     }
 
-    private static PcieType TypeOf(TreeDevice d, VerboseDevice? v, PciInfo? baseDev, Dictionary<Bdf, PcieType> types, PciCapabilityFact? fact, List<Guess> guesses)
+    private static PcieType TypeOf(TreeDevice d, VerboseDevice? v, PciInfo? baseDev, Dictionary<Bdf, PcieType> types, EnumeratedPci? enumerated,
+        PciCapabilityFact? fact, List<Guess> guesses)
     {
         if (v is { NoCapabilityList: true })
         {
@@ -128,6 +132,13 @@ public static class PciImport
             return v.Type ?? (v.IsBridge ? PcieType.PciBridge : PcieType.LegacyPci);
         if (baseDev is not null)
             return baseDev.Type;
+        // This machine's own enumeration line (v6.8 on) says what its capability list would: the
+        // PCI Express type, or no PCI Express capability at all. It wins over another machine's row.
+        if (enumerated is { Type: { } logged } && IsBridgeType(logged) == d.IsBridge)
+            return logged;
+        if (enumerated is { Type: not null })
+            guesses.Add(new Guess(GuessSubject.Device(d.Address.ToString()), $"type '{enumerated.TypeText}' of the dmesg (line {enumerated.Line}) not used: "
+                + $"this function is {(d.IsBridge ? "a bridge" : "not a bridge")} in the lspci text"));
         PcieType? parent = d.Parent is { } p ? types[p] : null;
         if (fact?.PcieType is { } factName && Enum.GetValues<PcieType>().FirstOrDefault(t => t.TypeName() == factName) is var factType
             && factType.TypeName() == factName)
