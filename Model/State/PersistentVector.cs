@@ -16,9 +16,10 @@ public static class PersistentVector
 /// members, the per-device states): a tree of nodes 32 wide, so that reading an element is a few
 /// array reads, and setting one, appending one or dropping the first one makes a new list in
 /// O(log N) that shares everything else with the old one (an <see cref="ImmutableArray{T}"/>
-/// copies the whole array, O(N), which made a boot of N devices O(N²)). Lists of up to 32
-/// elements are one node, read as a span without copying. Equality is by reference, as for the
-/// immutable collections.
+/// copies the whole array, O(N), which made a boot of N devices O(N²)). The last 1 to 32
+/// elements are kept apart, so that an append copies only them (and puts them in the tree once
+/// every 32); a list of up to 32 elements is that part alone, read as a span without copying.
+/// Equality is by reference, as for the immutable collections.
 /// </summary>
 [CollectionBuilder(typeof(PersistentVector), nameof(PersistentVector.Create))]
 public sealed class PersistentVector<T> : IReadOnlyList<T>
@@ -27,22 +28,30 @@ public sealed class PersistentVector<T> : IReadOnlyList<T>
     private const int Width = 1 << Bits;
     private const int Mask = Width - 1;
 
-    public static readonly PersistentVector<T> Empty = new(new Leaf([]), 0, 0, 0);
+    private static readonly Leaf EmptyTree = new([]);
 
-    /// <summary>The tree: element I is at position I + <see cref="_start"/>; every position below start + count is filled.</summary>
+    public static readonly PersistentVector<T> Empty = new(EmptyTree, 0, 0, 0, []);
+
+    /// <summary>
+    /// The tree: element I is at position I + <see cref="_start"/>; it holds the positions below
+    /// <see cref="TailOffset"/>, in full leaves, and <see cref="_tail"/> the rest (1 to 32 of them).
+    /// </summary>
     private readonly Node _root;
     /// <summary>Bits of the position the root's children are chosen by; 0 when the root is a leaf.</summary>
     private readonly int _shift;
     /// <summary>Positions before it hold elements <see cref="RemoveAt"/>(0) dropped.</summary>
     private readonly int _start;
+    /// <summary>The last positions, so that an append copies at most 32 elements (and the tree once every 32).</summary>
+    private readonly ImmutableArray<T> _tail;
     [DerivedCache] private ImmutableArray<T> _array;
 
-    private PersistentVector(Node root, int shift, int start, int count)
+    private PersistentVector(Node root, int shift, int start, int count, ImmutableArray<T> tail)
     {
         _root = root;
         _shift = shift;
         _start = start;
         Count = count;
+        _tail = tail;
     }
 
     public int Count { get; }
@@ -52,14 +61,17 @@ public sealed class PersistentVector<T> : IReadOnlyList<T>
 
     public bool IsEmpty => Count == 0;
 
+    /// <summary>The position of the tail's first element: the tree holds the positions below it.</summary>
+    private int TailOffset => _start + Count - _tail.Length;
+
     public T this[int index]
     {
         get
         {
             if ((uint)index >= (uint)Count)
                 throw new ArgumentOutOfRangeException(nameof(index));
-            int p = index + _start;
-            return LeafAt(p).Items[p & Mask];
+            int p = index + _start, tail = TailOffset;
+            return p >= tail ? _tail[p - tail] : LeafAt(p).Items[p & Mask];
         }
     }
 
@@ -75,9 +87,14 @@ public sealed class PersistentVector<T> : IReadOnlyList<T>
     {
         if (items.IsEmpty)
             return Empty;
-        var level = new List<Node>((items.Length + Mask) / Width);
-        for (int i = 0; i < items.Length; i += Width)
-            level.Add(new Leaf([.. items.Slice(i, Math.Min(Width, items.Length - i))]));
+        int inTail = items.Length % Width == 0 ? Width : items.Length % Width;
+        var tree = items[..^inTail];
+        ImmutableArray<T> tail = [.. items[^inTail..]];
+        if (tree.IsEmpty)
+            return new PersistentVector<T>(EmptyTree, 0, 0, items.Length, tail);
+        var level = new List<Node>(tree.Length / Width);
+        for (int i = 0; i < tree.Length; i += Width)
+            level.Add(new Leaf([.. tree.Slice(i, Width)]));
         int shift = 0;
         while (level.Count > 1)
         {
@@ -87,7 +104,7 @@ public sealed class PersistentVector<T> : IReadOnlyList<T>
             level = up;
             shift += Bits;
         }
-        return new PersistentVector<T>(level[0], shift, 0, items.Length);
+        return new PersistentVector<T>(level[0], shift, 0, items.Length, tail);
     }
 
     /// <summary>This list with element INDEX replaced by VALUE.</summary>
@@ -95,7 +112,10 @@ public sealed class PersistentVector<T> : IReadOnlyList<T>
     {
         if ((uint)index >= (uint)Count)
             throw new ArgumentOutOfRangeException(nameof(index));
-        return new PersistentVector<T>(SetAt(_root, _shift, index + _start, value), _shift, _start, Count);
+        int p = index + _start, tail = TailOffset;
+        return p >= tail
+            ? new PersistentVector<T>(_root, _shift, _start, Count, _tail.SetItem(p - tail, value))
+            : new PersistentVector<T>(SetAt(_root, _shift, p, value), _shift, _start, Count, _tail);
     }
 
     private static Node SetAt(Node n, int shift, int p, T value)
@@ -115,14 +135,21 @@ public sealed class PersistentVector<T> : IReadOnlyList<T>
     {
         if (changes.IsEmpty)
             return this;
-        var positions = new (int P, T Value)[changes.Length];
-        for (int i = 0; i < changes.Length; i++)
+        int tailOffset = TailOffset;
+        var inTree = new List<(int P, T Value)>(changes.Length);
+        T[]? tail = null;
+        foreach (var (index, value) in changes)
         {
-            if ((uint)changes[i].Index >= (uint)Count)
+            if ((uint)index >= (uint)Count)
                 throw new ArgumentOutOfRangeException(nameof(changes));
-            positions[i] = (changes[i].Index + _start, changes[i].Value);
+            int p = index + _start;
+            if (p >= tailOffset)
+                (tail ??= _tail.ToArray())[p - tailOffset] = value;
+            else
+                inTree.Add((p, value));
         }
-        return new PersistentVector<T>(SetManyAt(_root, _shift, positions), _shift, _start, Count);
+        var root = inTree.Count == 0 ? _root : SetManyAt(_root, _shift, CollectionsMarshal.AsSpan(inTree));
+        return new PersistentVector<T>(root, _shift, _start, Count, tail is null ? _tail : ImmutableCollectionsMarshal.AsImmutableArray(tail));
     }
 
     private static Node SetManyAt(Node n, int shift, ReadOnlySpan<(int P, T Value)> changes)
@@ -158,24 +185,29 @@ public sealed class PersistentVector<T> : IReadOnlyList<T>
     public PersistentVector<T> Add(T value)
     {
         if (Count == 0)
-            return new PersistentVector<T>(new Leaf([value]), 0, 0, 1);
-        int p = _start + Count;
+            return new PersistentVector<T>(EmptyTree, 0, 0, 1, [value]);
+        if (_tail.Length < Width)
+            return new PersistentVector<T>(_root, _shift, _start, Count + 1, _tail.Add(value));
+        // The full tail becomes the tree's next leaf.
+        int p = TailOffset;
+        var leaf = new Leaf(_tail);
+        if (p == 0)
+            return new PersistentVector<T>(leaf, 0, _start, Count + 1, [value]);
         if (p == 1 << (_shift + Bits))
-            return new PersistentVector<T>(new Branch([_root, NewPath(_shift, value)]), _shift + Bits, _start, Count + 1);
-        return new PersistentVector<T>(AppendAt(_root, _shift, p, value), _shift, _start, Count + 1);
+            return new PersistentVector<T>(new Branch([_root, NewPath(_shift, leaf)]), _shift + Bits, _start, Count + 1, [value]);
+        return new PersistentVector<T>(PushLeaf(_root, _shift, p, leaf), _shift, _start, Count + 1, [value]);
     }
 
-    private static Node NewPath(int shift, T value) => shift == 0 ? new Leaf([value]) : new Branch([NewPath(shift - Bits, value)]);
+    private static Node NewPath(int shift, Leaf leaf) => shift == 0 ? leaf : new Branch([NewPath(shift - Bits, leaf)]);
 
-    private static Node AppendAt(Node n, int shift, int p, T value)
+    /// <summary>Node N (not a leaf) with LEAF at position P, the first position after the ones it holds.</summary>
+    private static Node PushLeaf(Node n, int shift, int p, Leaf leaf)
     {
-        if (shift == 0)
-            return new Leaf(Unsafe.As<Leaf>(n).Items.Add(value));
         int k = (p >> shift) & Mask;
         var children = Unsafe.As<Branch>(n).Children;
         return k < children.Length
-            ? new Branch(children.SetItem(k, AppendAt(children[k], shift - Bits, p, value)))
-            : new Branch(children.Add(NewPath(shift - Bits, value)));
+            ? new Branch(children.SetItem(k, PushLeaf(children[k], shift - Bits, p, leaf)))
+            : new Branch(children.Add(NewPath(shift - Bits, leaf)));
     }
 
     /// <summary>This list with OTHER's elements at its end (OTHER itself when this one is empty).</summary>
@@ -202,7 +234,7 @@ public sealed class PersistentVector<T> : IReadOnlyList<T>
         if (Count == 1)
             return Empty;
         if (index == 0 && (_start < Width || _start < Count))
-            return new PersistentVector<T>(_root, _shift, _start + 1, Count - 1);
+            return new PersistentVector<T>(_root, _shift, _start + 1, Count - 1, _tail);
         var items = new T[Count - 1];
         int i = 0, at = 0;
         foreach (var x in this)
@@ -243,18 +275,21 @@ public sealed class PersistentVector<T> : IReadOnlyList<T>
             return true;
         if (prefix.Count > Count)
             return false;
-        if (prefix._start != _start || prefix._shift > _shift)
+        var eq = EqualityComparer<T>.Default;
+        int from = 0;
+        if (prefix._start == _start && prefix._shift <= _shift && prefix.TailOffset <= TailOffset && prefix.TailOffset > _start)
         {
-            var eq = EqualityComparer<T>.Default;
-            for (int i = 0; i < prefix.Count; i++)
-                if (!eq.Equals(this[i], prefix[i]))
-                    return false;
-            return true;
+            var n = _root;
+            for (int s = _shift; s > prefix._shift; s -= Bits)
+                n = Unsafe.As<Branch>(n).Children[0];
+            if (!SamePositions(n, prefix._root, prefix._shift, 0, _start, prefix.TailOffset))
+                return false;
+            from = prefix.TailOffset - _start;
         }
-        var n = _root;
-        for (int s = _shift; s > prefix._shift; s -= Bits)
-            n = Unsafe.As<Branch>(n).Children[0];
-        return SamePositions(n, prefix._root, prefix._shift, 0, _start, _start + prefix.Count);
+        for (int i = from; i < prefix.Count; i++)
+            if (!eq.Equals(this[i], prefix[i]))
+                return false;
+        return true;
     }
 
     /// <summary>Whether nodes A and B (both covering positions from BASE) hold the same elements at positions FROM to END.</summary>
@@ -291,20 +326,24 @@ public sealed class PersistentVector<T> : IReadOnlyList<T>
     /// <summary>Writes the elements into INTO, which is at least <see cref="Count"/> long.</summary>
     public void CopyTo(Span<T> into)
     {
-        int p = _start, end = _start + Count, at = 0;
-        while (p < end)
+        int p = _start, end = _start + Count, tail = TailOffset, at = 0;
+        while (p < tail)
         {
             var items = LeafAt(p).Items;
-            int n = Math.Min(Width - (p & Mask), end - p);
+            int n = Width - (p & Mask);
             items.AsSpan(p & Mask, n).CopyTo(into[at..]);
             at += n;
             p += n;
         }
+        _tail.AsSpan(p - tail, end - p).CopyTo(into[at..]);
     }
 
-    /// <summary>The elements in one array, made the first time (and kept) unless the list is one node.</summary>
-    public ReadOnlySpan<T> AsSpan() =>
-        _shift == 0 ? Unsafe.As<Leaf>(_root).Items.AsSpan(_start, Count) : ToImmutableArray().AsSpan();
+    /// <summary>The elements in one array, made the first time (and kept) unless they are all in the tail.</summary>
+    public ReadOnlySpan<T> AsSpan()
+    {
+        int tail = TailOffset;
+        return _start >= tail ? _tail.AsSpan(_start - tail, Count) : ToImmutableArray().AsSpan();
+    }
 
     public ImmutableArray<T> ToImmutableArray()
     {
@@ -321,14 +360,16 @@ public sealed class PersistentVector<T> : IReadOnlyList<T>
     /// <summary>The elements in order, each leaf read once.</summary>
     public IEnumerator<T> GetEnumerator()
     {
-        int p = _start, end = _start + Count;
-        while (p < end)
+        int p = _start, end = _start + Count, tail = TailOffset;
+        while (p < tail)
         {
             var items = LeafAt(p).Items;
-            int stop = Math.Min(end, (p | Mask) + 1);
+            int stop = (p | Mask) + 1;
             for (; p < stop; p++)
                 yield return items[p & Mask];
         }
+        for (; p < end; p++)
+            yield return _tail[p - tail];
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
