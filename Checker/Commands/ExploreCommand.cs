@@ -31,7 +31,7 @@ public static class ExploreCommand
         var summary = new Option<string?>("--summary") { Description = "Append a GitHub Actions job summary (markdown) to FILE, e.g. --summary \"$GITHUB_STEP_SUMMARY\"" };
         var junit = new Option<string?>("--junit") { Description = "Write a JUnit XML report (one test case per property) to FILE" };
         var faults = new Option<bool>("--faults") { Description = "Also explore fault injections, as check --faults generates them" };
-        var por = new Option<bool>("--por") { Description = "Partial-order reduction (bfs only): with --faults, each run of fault injections in one order; without, the cluster fingerprint and persistent sets of the boot, which may report a boot-time violation later than its shortest length, so a run cut by --depth or --time-budget can miss one plain bfs finds (docs/explore.md)" };
+        var por = new Option<bool>("--por") { Description = "Partial-order reduction (bfs only): with --faults, each run of fault injections in one order; without, the cluster fingerprint and persistent sets of the boot, which can report a boot-time violation later than its shortest length, so a run cut by --depth or --time-budget may miss one plain bfs finds (docs/explore.md)" };
         var noReduce = new Option<bool>("--no-reduce") { Description = "Tell states apart by every order in them, as before the reduced fingerprint (docs/explore.md): for comparison" };
         var seed = CommonOptions.Seed("Seed of the random walks", 1);
         var command = new Command("explore",

@@ -31,8 +31,13 @@ public static class PartialOrder
     /// clusters of its devices (an add: its device's; a registration: those of the devices the
     /// driver matches); starting from each candidate in turn, the clusters of every boot event
     /// still to come that shares a cluster with the set are joined to it until nothing more
-    /// joins; the candidates touching those clusters are the set, and the smallest set wins (the
-    /// first in EventGen's order among the smallest). Leaves CANDIDATES whole otherwise.
+    /// joins; the candidates touching those clusters are the set. Of the sets that hold the
+    /// cluster of the device added last (the bus list's last entry: the cluster the path is
+    /// working in), the smallest wins; if none does, the smallest of all (the first in
+    /// EventGen's order among equals). Every such set is persistent, so the choice changes only
+    /// which interleaving stands for the others: this one does not make a violation that one
+    /// cluster's events build in a row wait behind another cluster's events. Leaves CANDIDATES
+    /// whole otherwise.
     /// </summary>
     public static void BootAmple(World w, List<(EventKind Kind, Event Event)> candidates)
     {
@@ -55,9 +60,12 @@ public static class PartialOrder
             if (drv.Arrival.Builtin && !w.DriverRegistered[drv.Index])
                 remaining[n++] = Touches(r, drv.Index);
         remaining = remaining[..n];
+        // The cluster of the device added last, if the boot has added one.
+        ulong current = w.BusList.Count > 0 ? 1UL << r.ClusterIndex[w.BusList[^1]] : 0;
         int bestSeed = -1;
         ulong best = 0;
         int bestCount = int.MaxValue;
+        bool bestCurrent = false;
         for (int seed = 0; seed < candidates.Count; seed++)
         {
             ulong set = Touches(m, r, candidates[seed].Event);
@@ -75,8 +83,9 @@ public static class PartialOrder
             for (int i = 0; i < candidates.Count; i++)
                 if (i == seed || (Touches(m, r, candidates[i].Event) & set) != 0)
                     count++;
-            if (count < bestCount)
-                (bestSeed, best, bestCount) = (seed, set, count);
+            bool holdsCurrent = (set & current) != 0;
+            if ((holdsCurrent && !bestCurrent) || (holdsCurrent == bestCurrent && count < bestCount))
+                (bestSeed, best, bestCount, bestCurrent) = (seed, set, count, holdsCurrent);
         }
         if (bestCount >= candidates.Count)
             return;
