@@ -74,6 +74,9 @@ public static class MachineEdit
         // The timed actions stay, so that the pruned machine keeps the script's times (the order
         // of a timed action and the deferred-probe timeout, Machine.Index.Timeline).
         shell = shell with { Script = [.. TimedActions(m, renumbering)] };
+        // What M has derived and the drop leaves as it was is carried over (MachineIndex.Pruned).
+        shell = shell.WithIndexPrunedFrom(m, devMap, drvMap);
+        Model.Topology.CanonicalPartition.Pruned(m, shell, devMap);
         var events = ImmutableArray.CreateRange(c.Events.Select(e => EventText.Parse(renumbering.NamesFor(e), EventText.Format(m, e)).Event).OfType<Event>());
         return new Candidate(shell, events);
     }

@@ -144,6 +144,19 @@ public sealed record Machine(
     /// <summary>Derived lookups (children, matching drivers, ...), computed once per machine.</summary>
     public MachineIndex Index => _index ??= new MachineIndex(this);
 
+    /// <summary>
+    /// This machine, with its index derived from PARENT's (<see cref="MachineIndex.Pruned"/>): for a
+    /// machine just made from PARENT by dropping devices and drivers (DEVMAP, DRVMAP: per device,
+    /// driver of PARENT its new index, or -1), before anything has read its index.
+    /// </summary>
+    public Machine WithIndexPrunedFrom(Machine parent, int[] devMap, int[] drvMap)
+    {
+        if (_index is not null)
+            throw new InvalidOperationException("the index was already made");
+        _index = MachineIndex.Pruned(parent, this, devMap, drvMap);
+        return this;
+    }
+
     public int DeviceIndex(string name) => Index.DeviceByName.TryGetValue(name, out var i) ? i : -1;
     public int DriverIndex(string name) => Index.DriverByName.TryGetValue(name, out var i) ? i : -1;
     public int IommuIndex(string name) => Index.IommuByName.TryGetValue(name, out var i) ? i : -1;

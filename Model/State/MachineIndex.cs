@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 
 namespace Checker.Model.State;
 
@@ -178,11 +179,20 @@ public sealed class MachineIndex
     [DerivedCache] private ImmutableArray<int> _busPosition;
 
     public MachineIndex(Machine m)
+        : this(m,
+            PerDevice(m, m.Devices.Where(c => c.Pci?.ParentBridge is not null).Select(c => (c.Pci!.ParentBridge!.Value, c.Index))),
+            PerDevice(m, m.Devices.Where(c => c.Pci?.PhysFn is not null).Select(c => (c.Pci!.PhysFn!.Value, c.Index))),
+            PerDevice(m, m.Drivers.SelectMany(drv => drv.Matches.Select(dev => (dev, drv.Index)))))
+    {
+    }
+
+    private MachineIndex(Machine m, ImmutableArray<ImmutableArray<int>> children, ImmutableArray<ImmutableArray<int>> virtualFunctions,
+        ImmutableArray<ImmutableArray<int>> driversMatching)
     {
         _machine = m;
-        Children = PerDevice(m, m.Devices.Where(c => c.Pci?.ParentBridge is not null).Select(c => (c.Pci!.ParentBridge!.Value, c.Index)));
-        VirtualFunctions = PerDevice(m, m.Devices.Where(c => c.Pci?.PhysFn is not null).Select(c => (c.Pci!.PhysFn!.Value, c.Index)));
-        DriversMatching = PerDevice(m, m.Drivers.SelectMany(drv => drv.Matches.Select(dev => (dev, drv.Index))));
+        Children = children;
+        VirtualFunctions = virtualFunctions;
+        DriversMatching = driversMatching;
         var instanceOf = new int?[m.Devices.Length];
         foreach (var i in m.Iommus.Reverse())
             if (i.Device is int d)
@@ -191,6 +201,111 @@ public sealed class MachineIndex
         BuiltinOrder = m.Drivers.Where(d => d.Arrival.Builtin)
             .OrderBy(d => d.Arrival.Level).ThenBy(d => d.Arrival.LinkOrder).ThenBy(d => d.Index)
             .Select(d => d.Index).ToImmutableArray();
+    }
+
+    /// <summary>
+    /// The index of CHILD, a machine made from PARENT by dropping devices and drivers and
+    /// renumbering the rest in order (DEVMAP, DRVMAP: per device, driver of PARENT its index in
+    /// CHILD, or -1), with the derived facts
+    /// that PARENT has already computed and that read nothing but a device, its ancestors and its
+    /// bus carried over instead of computed again (each over O(N) devices, once per machine the
+    /// shrinker makes). Sound because every kept device keeps its facts, its ancestors (a device
+    /// goes with everything below it) and the order of the devices on its bus:
+    /// <list type="bullet">
+    /// <item>a device's children, VFs and matching drivers are its kept ones (a driver keeps its
+    /// `matches` but those dropped, in order);</item>
+    /// <item>a walk (<see cref="PciWalk"/>) reads the device's ancestors, their types and ACS;</item>
+    /// <item>an ACS quirk answer (<see cref="AcsQuirks"/>) reads the device's IDs, type, `multifunction`
+    /// and whether it is on a root bus, and the machine's arch, era and ACS override;</item>
+    /// <item>a bus (<see cref="BusMembers"/>) is its kept members, in the same order;</item>
+    /// <item>a DMA-alias list (<see cref="DmaAliases"/>) is its `dma-alias-of` (kept in order by
+    /// the edit) and the devices on its bus at the quirk's devfns, both renumbered in order;</item>
+    /// <item>an initial state (<see cref="InitialDevices"/>) reads the device's coherency and mask.</item>
+    /// </list>
+    /// The rest is computed as for any machine. CHILD must differ from PARENT only in the devices
+    /// dropped, their references renumbered, and drivers, instances and host bridges dropped or
+    /// renumbered (its arch, variants and override the same); MachineIndexDerivationTests checks
+    /// the result against a fresh index.
+    /// </summary>
+    public static MachineIndex Pruned(Machine parent, Machine child, int[] devMap, int[] drvMap)
+    {
+        var from = parent.Index;
+        var back = new int[child.Devices.Length];
+        for (int d = 0; d < devMap.Length; d++)
+            if (devMap[d] >= 0)
+                back[devMap[d]] = d;
+        // A list of devices, of kept drivers: its kept members renumbered, in order (the same list
+        // when the renumbering leaves all of it as it was, as it does below the first device dropped).
+        static ImmutableArray<int> Map(ImmutableArray<int> list, int[] map)
+        {
+            int kept = 0;
+            bool same = true;
+            foreach (int x in list)
+                if (map[x] >= 0)
+                {
+                    kept++;
+                    same &= map[x] == x;
+                }
+            if (same && kept == list.Length)
+                return list;
+            if (kept == 0)
+                return ImmutableArray<int>.Empty;
+            var a = new int[kept];
+            int i = 0;
+            foreach (int x in list)
+                if (map[x] >= 0)
+                    a[i++] = map[x];
+            return ImmutableCollectionsMarshal.AsImmutableArray(a);
+        }
+        ImmutableArray<ImmutableArray<int>> MapEach(ImmutableArray<ImmutableArray<int>> lists, int[] map)
+        {
+            var a = new ImmutableArray<int>[back.Length];
+            for (int c = 0; c < back.Length; c++)
+                a[c] = Map(lists[back[c]], map);
+            return ImmutableCollectionsMarshal.AsImmutableArray(a);
+        }
+        ImmutableArray<T> Pick<T>(ImmutableArray<T> values)
+        {
+            var a = new T[back.Length];
+            for (int c = 0; c < back.Length; c++)
+                a[c] = values[back[c]];
+            return ImmutableCollectionsMarshal.AsImmutableArray(a);
+        }
+        var index = new MachineIndex(child, MapEach(from.Children, devMap), MapEach(from.VirtualFunctions, devMap), MapEach(from.DriversMatching, drvMap));
+        if (!from._pciWalk.IsDefault)
+            index._pciWalk = MapEach(from._pciWalk, devMap);
+        if (!from._acsQuirks.IsDefault)
+            index._acsQuirks = Pick(from._acsQuirks);
+        if (!from._initialDevices.IsDefault)
+            index._initialDevices = Pick(from._initialDevices);
+        if (!from._busMembers.IsDefault)
+        {
+            // One list per bus, shared by its members as in a fresh index.
+            var mapped = new Dictionary<ImmutableArray<int>, ImmutableArray<int>>();
+            var members = new ImmutableArray<int>[back.Length];
+            var position = new int[back.Length];
+            for (int c = 0; c < back.Length; c++)
+            {
+                var list = from._busMembers[back[c]];
+                if (list.IsEmpty)
+                {
+                    members[c] = ImmutableArray<int>.Empty;
+                    continue;
+                }
+                if (!mapped.TryGetValue(list, out var m))
+                {
+                    mapped[list] = m = Map(list, devMap);
+                    for (int i = 0; i < m.Length; i++)
+                        position[m[i]] = i;
+                }
+                members[c] = m;
+            }
+            index._busMembers = ImmutableCollectionsMarshal.AsImmutableArray(members);
+            index._busPosition = ImmutableCollectionsMarshal.AsImmutableArray(position);
+        }
+        if (!from._dmaAliases.IsDefault)
+            index._dmaAliases = MapEach(from._dmaAliases, devMap);
+        return index;
     }
 
     /// <summary>Per device, the values paired with it, in the order the pairs come.</summary>

@@ -15,10 +15,49 @@ public sealed class CanonicalPartition
 
     public ImmutableArray<int> ComponentOf { get; }
 
-    private CanonicalPartition(ImmutableArray<int> componentOf) => ComponentOf = componentOf;
+    /// <summary>Per device a PCI device's search stopped at, the candidates the rest of the search meets (see <see cref="Compute"/>).</summary>
+    private readonly Dictionary<int, int[]> _fromTop;
+
+    private CanonicalPartition(ImmutableArray<int> componentOf, Dictionary<int, int[]> fromTop) =>
+        (ComponentOf, _fromTop) = (componentOf, fromTop);
 
     /// <summary>The partition of M, computed once per machine.</summary>
     public static CanonicalPartition For(Machine m) => Cache.GetValue(m, Compute);
+
+    /// <summary>
+    /// Gives CHILD, a machine made from PARENT by dropping devices (DEVMAP as in
+    /// <see cref="MachineIndex.Pruned"/>), its partition, found with the part of PARENT's searches
+    /// that still holds, when PARENT's partition was computed and CHILD's was not. The search from
+    /// a top meets only devices on the top's bus and reads only their facts (the alias lists, ACS,
+    /// slots), so where no device of that bus was dropped its candidates are PARENT's, renumbered;
+    /// the search is made again from every other top, and the walks are CHILD's index's. The
+    /// unions and the numbering are then made as for any machine, so the result is the fresh
+    /// partition (MachineIndexDerivationTests compares them).
+    /// </summary>
+    public static void Pruned(Machine parent, Machine child, int[] devMap)
+    {
+        if (!Cache.TryGetValue(parent, out var from) || Cache.TryGetValue(child, out _))
+            return;
+        var back = new int[child.Devices.Length];
+        for (int d = 0; d < devMap.Length; d++)
+            if (devMap[d] >= 0)
+                back[devMap[d]] = d;
+        var busMembers = parent.Index.BusMembers;
+        var partition = Compute(child, top =>
+        {
+            int old = back[top];
+            if (!from._fromTop.TryGetValue(old, out var list))
+                return null;
+            foreach (int x in busMembers[old])
+                if (devMap[x] < 0)
+                    return null;
+            var mapped = new int[list.Length];
+            for (int i = 0; i < list.Length; i++)
+                mapped[i] = devMap[list[i]];
+            return mapped;
+        });
+        Cache.AddOrUpdate(child, partition);
+    }
 
     public bool MustShare(int a, int b) => ComponentOf[a] >= 0 && ComponentOf[a] == ComponentOf[b];
 
@@ -33,7 +72,10 @@ public sealed class CanonicalPartition
     /// (lowest) device, as a depth-first search over the devices in order numbers them
     /// (QuikGraph's ConnectedComponentsAlgorithm, which this replaces: a test checks they agree).
     /// </summary>
-    private static CanonicalPartition Compute(Machine m)
+    private static CanonicalPartition Compute(Machine m) => Compute(m, _ => null);
+
+    /// <summary>The partition of M, with the candidates from a top given by KNOWN where it knows them (null otherwise).</summary>
+    private static CanonicalPartition Compute(Machine m, Func<int, int[]?> known)
     {
         var parent = new int[m.Devices.Length];
         for (int i = 0; i < parent.Length; i++)
@@ -51,7 +93,9 @@ public sealed class CanonicalPartition
                 if (c != d.Index && m.Devices[c].Iommu == d.Iommu)
                     Union(parent, c, d.Index);
             int top = walked[^1];
-            if (!fromTop.TryGetValue(top, out var more))
+            if (!fromTop.TryGetValue(top, out var more) && (more = known(top)) is not null)
+                fromTop[top] = more;
+            else if (more is null)
             {
                 all.Clear();
                 var collect = new CollectAll(all);
@@ -76,7 +120,7 @@ public sealed class CanonicalPartition
                 idOfRoot[root] = next++;
             result[d.Index] = idOfRoot[root];
         }
-        return new CanonicalPartition(result.ToImmutableArray());
+        return new CanonicalPartition(result.ToImmutableArray(), fromTop);
     }
 
     /// <summary>A search that accepts nothing, so that <see cref="PciDeviceGroup.Find"/> meets every candidate, each added to INTO.</summary>
