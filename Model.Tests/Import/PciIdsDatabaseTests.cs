@@ -93,9 +93,9 @@ public class PciIdsDatabaseTests
     }
 
     [Fact]
-    public void The_bundled_subset_names_every_device_the_quirk_table_lists_by_id()
+    public void The_bundled_subset_names_every_device_the_quirk_table_and_the_hardware_facts_list_by_id()
     {
-        // scripts/pci-ids-subset.py writes it from pci.ids; a quirk row added without re-running it
+        // scripts/pci-ids-subset.py writes it from pci.ids; a quirk or hardware-facts row added without re-running it
         // fails here (an ID pci.ids itself lacks is written as a "# not in pci.ids" comment).
         using var stream = typeof(PciIdsDatabase).Assembly.GetManifestResourceStream(PciIdsDatabase.BundledResource);
         Assert.NotNull(stream);
@@ -114,7 +114,9 @@ public class PciIdsDatabaseTests
                 vendor = "";
         }
         var missing = PciQuirks.Rows.Where(r => r.Device is not null)
-            .Select(r => $"{r.Vendor:x4}:{r.Device:x4}").Where(k => !listed.Contains(k)).Distinct().ToList();
+            .Select(r => $"{r.Vendor:x4}:{r.Device:x4}")
+            .Concat(Checker.Model.Import.Hardware.PciCapabilityFacts.Default.Rows.Select(r => $"{r.Vendor:x4}:{r.Device:x4}"))
+            .Where(k => !listed.Contains(k)).Distinct().ToList();
         Assert.True(missing.Count == 0, "pci-ids-subset.ids is stale (run scripts/pci-ids-subset.py PATH/TO/pci.ids --history CLONE_OF_PCIIDS): " + string.Join(", ", missing));
         Assert.True(text.Contains("lines with the same ID after it are the names", StringComparison.Ordinal),
             "pci-ids-subset.ids was written without the earlier names (run scripts/pci-ids-subset.py PATH/TO/pci.ids --history CLONE_OF_PCIIDS)");
