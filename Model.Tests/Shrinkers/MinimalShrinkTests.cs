@@ -112,6 +112,66 @@ public class MinimalShrinkTests
         Assert.Null(BfsMinimum(m, inv, 7));
     }
 
+    /// <summary>
+    /// Seeds on which the first eight failing orderings all split the conventional PCI pair below
+    /// the PCIe-to-PCI bridge first (seeds 40 and 57: shrinking them, in ordering order, stopped at
+    /// 10 events), or most of them did (11 and 18): the starts taken one per class of violation
+    /// include an ordering that splits the function pair below the non-ACS switch port, whose
+    /// basin has the eight events BFS proves shortest.
+    /// </summary>
+    [Theory]
+    [InlineData(11)]
+    [InlineData(18)]
+    [InlineData(40)]
+    [InlineData(57)]
+    public void The_pcie_switch_starts_include_the_switch_ports_pair_and_shrink_to_eight(ulong seed)
+    {
+        var m = ScenarioFiles.Load("pcie-switch-acs");
+        var inv = GroupInvariants.NonAcsSiblingsShareGroup;
+        var found = Check(m, null, seed).AllFound[0];
+        Assert.Equal(inv.Name, found.Counterexample.Violation.Property);
+        Assert.Contains(found.Others, o => !o.Counterexample.Violation.Devices.Contains("0000:06:00.0"));
+        if (seed is 40 or 57)
+            Assert.Contains(found.Others, o => o.Ordering >= Explorer.MaxStarts && !o.Counterexample.Violation.Devices.Contains("0000:06:00.0"));
+        var (_, shrunk, _) = found.ShrinkBest(inv);
+        Assert.Equal(8, shrunk.Events.Length);
+    }
+
+    [Fact]
+    public void Starts_are_taken_round_robin_over_the_devices_each_violation_names()
+    {
+        // Orderings 0..11; A = {x, y} (named in either order), B = {z}, C = {x, z}.
+        string[] classes = ["A", "A", "A", "B", "a", "C", "A", "A", "B", "A", "A", "A"];
+        Violation Of(int j) => new("P", "", classes[j] switch
+        {
+            "A" => ["x", "y"],
+            "a" => ["y", "x"],
+            "B" => ["z"],
+            _ => ["x", "z"],
+        });
+        var starts = Explorer.Starts([.. Enumerable.Range(0, classes.Length)], Of).ToList();
+        Assert.Equal([0, 3, 5, 1, 8, 2, 4, 6], starts);
+        Assert.Equal(Explorer.MaxStarts, starts.Count);
+        Assert.Equal([2, 7], Explorer.Starts([2, 7], Of));
+    }
+
+    [Fact]
+    public void Several_starts_shrunk_together_keep_the_shorter_basins_result()
+    {
+        // Seed 11's ordering 0 splits the bridge's pair and shrinks to 10 on its own; a later
+        // ordering splits the switch port's pair and shrinks to 8. Shrunk together, the result is
+        // 8, from that start.
+        var m = ScenarioFiles.Load("pcie-switch-acs");
+        var inv = GroupInvariants.NonAcsSiblingsShareGroup;
+        var found = Check(m, null, 11).AllFound[0];
+        var bridge = found.Counterexample;
+        var port = found.Others.First(o => !o.Counterexample.Violation.Devices.Contains("0000:06:00.0")).Counterexample;
+        Assert.Equal(10, bridge.Shrink(inv).Shrunk.Events.Length);
+        var (start, shrunk, _) = Counterexample.ShrinkAll([bridge, port], inv);
+        Assert.Equal(1, start);
+        Assert.Equal(8, shrunk.Events.Length);
+    }
+
     [Fact]
     public void No_script_makes_ordering_zero_random_too()
     {
