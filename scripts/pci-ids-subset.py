@@ -3,7 +3,13 @@
 without -nn back to the IDs that the kernel's quirk tables and the hardware facts match on, for
 machines that have no pci.ids of their own (docs/import.md, "Dumps without -nn").
 
-    scripts/pci-ids-subset.py PATH/TO/pci.ids > Model/Import/Hardware/pci-ids-subset.ids
+    scripts/pci-ids-subset.py PATH/TO/pci.ids [--history GIT_DIR] > Model/Import/Hardware/pci-ids-subset.ids
+
+With --history, GIT_DIR is a clone of https://github.com/pciutils/pciids: every earlier version
+of its pci.ids is read too, and each kept device is followed by the other names it has had (same
+ID, one line each), since a dump prints the names of the pci.ids its machine had, which may be
+years older than the current one. A name that two devices of one vendor have had goes to the one
+that had it in the later version (pci.ids corrected the other), to neither if both had it then.
 
 Kept, in pci.ids syntax: every vendor that a row of Model/Topology/Quirks/pci-quirks.tsv or
 Model/Import/Hardware/pci-capabilities.tsv names; under each, the devices those rows name
@@ -51,10 +57,58 @@ for cols in rows(facts):
     v, _, d = cols[0].partition(":")
     want(v, d)
 
-if len(sys.argv) != 2:
-    sys.exit("usage: scripts/pci-ids-subset.py PATH/TO/pci.ids")
-with open(sys.argv[1], encoding="utf-8", errors="replace") as f:
+args = sys.argv[1:]
+history = None
+if len(args) == 3 and args[1] == "--history":
+    history = args[2]
+elif len(args) != 1:
+    sys.exit("usage: scripts/pci-ids-subset.py PATH/TO/pci.ids [--history GIT_DIR]")
+with open(args[0], encoding="utf-8", errors="replace") as f:
     text = f.read().splitlines()
+
+
+def kept_names(lines):
+    """(vendor, device) -> name for the kept devices of one pci.ids version."""
+    names, vendor, keep = {}, "", False
+    for line in lines:
+        if line.startswith("C "):
+            break
+        if re.match(r"^[0-9a-f]{4}  ", line):
+            vendor, keep = line[:4], line[:4] in vendors
+        elif keep and re.match(r"^\t[0-9a-f]{4}  ", line):
+            key = f"{vendor}:{line[1:5]}"
+            if key in devices:
+                names[key] = line[7:].strip()
+    return names
+
+
+current = kept_names(text)
+earlier = {}  # key -> names it had in earlier versions, oldest first
+if history is not None:
+    import subprocess
+    commits = subprocess.run(["git", "-C", history, "log", "--reverse", "--format=%H", "--", "pci.ids"],
+                             check=True, capture_output=True, text=True).stdout.split()
+    last = {}  # (vendor, name) -> {key: index of the last version in which key had that name}
+    for index, commit in enumerate(commits):
+        old = subprocess.run(["git", "-C", history, "show", f"{commit}:pci.ids"],
+                             check=True, capture_output=True).stdout.decode("utf-8", "replace").splitlines()
+        for key, name in kept_names(old).items():
+            last.setdefault((key[:4], name), {})[key] = index
+            if name != current.get(key) and name not in earlier.setdefault(key, []):
+                earlier[key].append(name)
+    for key, name in current.items():
+        last.setdefault((key[:4], name), {})[key] = len(commits)
+    # A name two devices of one vendor have had belongs to the one that had it last (pci.ids
+    # corrected the other); where both had it in that version, to neither.
+    def owner(vendor, name):
+        holders = last[(vendor, name)]
+        latest = max(holders.values())
+        at_latest = [k for k, i in holders.items() if i == latest]
+        return at_latest[0] if len(at_latest) == 1 else None
+    for key in earlier:
+        earlier[key] = [n for n in earlier[key] if owner(key[:4], n) == key]
+    first_date = subprocess.run(["git", "-C", history, "log", "-1", "--format=%ad", "--date=short", commits[0]],
+                                check=True, capture_output=True, text=True).stdout.strip()
 version = next((m.group(1) for l in text if (m := re.match(r"#\s*Version:\s*(\S+)", l))), "unknown")
 
 out = [
@@ -65,6 +119,8 @@ out = [
     "# 3-clause BSD License or the GNU GPL (version 2 or later); it is a compilation of factual data,",
     "# copyright Martin Mares and Albert Pool as to aggregation and formatting.",
     "# `checker import` reads it when the system has no pci.ids of its own (docs/import.md).",
+    *([f"# A device's first line is its name in this version; lines with the same ID after it are the names",
+       f"# it had in the {len(commits)} versions of pci.ids in that repository's history, from {first_date} on."] if history is not None else []),
     "#",
 ]
 found, in_vendor, in_class, vendor = set(), False, False, ""
@@ -90,6 +146,8 @@ for line in text:
         if key in devices:
             out.append(line)
             found.add(key)
+            for name in earlier.get(key, []):
+                out.append(f"\t{line[1:5]}  {name}")
 for key in sorted(explicit - found):
     out.append(f"# not in pci.ids: {key}")
 sys.stdout.write("\n".join(out) + "\n")

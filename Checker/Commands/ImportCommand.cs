@@ -80,15 +80,17 @@ public static class ImportCommand
     }
 
     /// <summary>
-    /// The system's pci.ids (as lspci reads it), to map names back to IDs for dumps without -nn;
-    /// without one, the subset bundled with the tool (the vendors and devices the kernel quirks and
-    /// hardware facts name).
+    /// The system's pci.ids (as lspci reads it), to map names back to IDs for dumps without -nn,
+    /// then the subset bundled with the tool (the vendors and devices the kernel quirks and
+    /// hardware facts name, with the names they had in earlier pci.ids versions) for the names the
+    /// system's does not have: a dump prints the names of its own machine's pci.ids, which may be
+    /// older or newer.
     /// </summary>
     private static PciIdsDatabase SystemPciIds()
     {
         foreach (var path in new[] { "/usr/share/misc/pci.ids", "/usr/share/hwdata/pci.ids" })
             if (File.Exists(path))
-                return PciIdsDatabase.Parse(File.ReadAllText(path));
+                return PciIdsDatabase.Parse(File.ReadAllText(path)).Then(PciIdsDatabase.Bundled());
         return PciIdsDatabase.Bundled();
     }
 

@@ -77,7 +77,7 @@ public partial class MachineSetTests
     /// <summary>Domain 0000 is left out of the names, as the listings print them.</summary>
     private static string Short(string name) => name.StartsWith("0000:", StringComparison.Ordinal) ? name[5..] : name;
 
-    private static List<HashSet<string>> ModelGroups(string json)
+    public static List<HashSet<string>> ModelGroups(string json)
     {
         using var doc = JsonDocument.Parse(json);
         return [.. doc.RootElement.GetProperty("groups").EnumerateArray()

@@ -93,9 +93,9 @@ public class PciIdsDatabaseTests
     }
 
     [Fact]
-    public void The_bundled_subset_names_every_device_the_quirk_table_lists_by_id()
+    public void The_bundled_subset_names_every_device_the_quirk_table_and_the_hardware_facts_list_by_id()
     {
-        // scripts/pci-ids-subset.py writes it from pci.ids; a quirk row added without re-running it
+        // scripts/pci-ids-subset.py writes it from pci.ids; a quirk or hardware-facts row added without re-running it
         // fails here (an ID pci.ids itself lacks is written as a "# not in pci.ids" comment).
         using var stream = typeof(PciIdsDatabase).Assembly.GetManifestResourceStream(PciIdsDatabase.BundledResource);
         Assert.NotNull(stream);
@@ -114,8 +114,12 @@ public class PciIdsDatabaseTests
                 vendor = "";
         }
         var missing = PciQuirks.Rows.Where(r => r.Device is not null)
-            .Select(r => $"{r.Vendor:x4}:{r.Device:x4}").Where(k => !listed.Contains(k)).Distinct().ToList();
-        Assert.True(missing.Count == 0, "pci-ids-subset.ids is stale (run scripts/pci-ids-subset.py PATH/TO/pci.ids): " + string.Join(", ", missing));
+            .Select(r => $"{r.Vendor:x4}:{r.Device:x4}")
+            .Concat(Checker.Model.Import.Hardware.PciCapabilityFacts.Default.Rows.Select(r => $"{r.Vendor:x4}:{r.Device:x4}"))
+            .Where(k => !listed.Contains(k)).Distinct().ToList();
+        Assert.True(missing.Count == 0, "pci-ids-subset.ids is stale (run scripts/pci-ids-subset.py PATH/TO/pci.ids --history CLONE_OF_PCIIDS): " + string.Join(", ", missing));
+        Assert.True(text.Contains("lines with the same ID after it are the names", StringComparison.Ordinal),
+            "pci-ids-subset.ids was written without the earlier names (run scripts/pci-ids-subset.py PATH/TO/pci.ids --history CLONE_OF_PCIIDS)");
     }
 
     [Fact]
@@ -134,5 +138,43 @@ public class PciIdsDatabaseTests
         var nic = m.DeviceIndex("0000:03:00.0");
         Assert.Equal(0x8086, m.Devices[nic].Pci!.Ids!.Vendor);
         Assert.Null(m.Devices[nic].Pci!.Ids!.Device);
+    }
+
+    [Fact]
+    public void An_unnamed_device_is_read_from_the_id_lspci_prints_for_it()
+    {
+        var db = PciIdsDatabase.Parse(Ids);
+        // lspci prints `Device dddd` after a known vendor whose device its pci.ids lacks, and
+        // `Device vvvv:dddd` when the vendor is unknown too.
+        Assert.Equal((0x8086, (int?)0x15d3), db.Lookup("Intel Corporation Device 15d3 (rev 01)"));
+        Assert.Equal((0x1cc1, (int?)0x5350), db.Lookup("Device 1cc1:5350 (rev 03)"));
+        var found = db.Find("Intel Corporation Device 15d3");
+        Assert.Equal("lspci's numeric name", found!.Value.Source);
+    }
+
+    [Fact]
+    public void A_system_pci_ids_falls_back_to_the_bundled_subset_for_names_it_lacks()
+    {
+        // A system pci.ids newer than the dump: the port's old name is not in it, the bundled subset has it.
+        var system = PciIdsDatabase.Parse("8086  Intel Corporation\n\ta290  200 Series/Z370 Chipset Family PCIe Root Port #1\n");
+        const string Old = "Intel Corporation 200 Series PCH PCI Express Root Port #1 (rev f0)";
+        Assert.Equal((0x8086, (int?)null), system.Lookup(Old));
+        var both = system.Then(PciIdsDatabase.Bundled());
+        var found = both.Find(Old);
+        Assert.Equal((0x8086, (int?)0xa290), (found!.Value.Vendor, found.Value.Device));
+        Assert.Contains("bundled subset", found.Value.Source, StringComparison.Ordinal);
+        // What the system's pci.ids knows it answers itself.
+        Assert.Equal("pci.ids", both.Find("Intel Corporation 200 Series/Z370 Chipset Family PCIe Root Port #1")!.Value.Source);
+    }
+
+    [Fact]
+    public void The_bundled_subset_knows_the_names_its_devices_had_in_earlier_pci_ids_versions()
+    {
+        var db = PciIdsDatabase.Bundled();
+        // 8086:a290 is `200 Series/Z370 Chipset Family PCIe Root Port #1` now, and was
+        // `200 Series PCH PCI Express Root Port #1` from 2017 to early 2026 (as the ASRock Z370
+        // listing of the validation set prints it).
+        Assert.Equal((0x8086, (int?)0xa290), db.Lookup("Intel Corporation 200 Series/Z370 Chipset Family PCIe Root Port #1"));
+        Assert.Equal((0x8086, (int?)0xa290), db.Lookup("Intel Corporation 200 Series PCH PCI Express Root Port #1 (rev f0)"));
     }
 }

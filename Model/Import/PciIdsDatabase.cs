@@ -83,26 +83,57 @@ public sealed class PciIdsDatabase
     /// starts with, then one of its device names (lspci may print a `[bracketed]` short name
     /// after it, and ` (rev rr)` / ` (prog-if ...)`). The device is null when the vendor matches
     /// but none of its device names does (a device the database, or the bundled subset, lacks);
-    /// the whole answer is null when no vendor matches.
+    /// the whole answer is null when no vendor matches. Where this database does not know the
+    /// device, the fallback (if any) is asked.
     /// </summary>
-    public (int Vendor, int? Device)? Lookup(string description)
+    public (int Vendor, int? Device)? Lookup(string description) => Find(description) is { } f ? (f.Vendor, f.Device) : null;
+
+    /// <summary>As Lookup, with the name of the database that gave the answer (Source).</summary>
+    public (int Vendor, int? Device, string Source)? Find(string description)
     {
         ArgumentNullException.ThrowIfNull(description);
+        var own = FindHere(description);
+        if (own is { Device: not null } || Fallback is null)
+            return own;
+        return Fallback.Find(description) is { Device: not null } other ? other : own ?? Fallback.Find(description);
+    }
+
+    /// <summary>A database asked for the names this one does not have (the bundled subset after a system's pci.ids).</summary>
+    public PciIdsDatabase? Fallback { get; private init; }
+
+    /// <summary>This database, then <paramref name="fallback"/> for what it does not know.</summary>
+    public PciIdsDatabase Then(PciIdsDatabase fallback) =>
+        new(_vendors, _classes) { Version = Version, Source = Source, Fallback = fallback };
+
+    private (int Vendor, int? Device, string Source)? FindHere(string description)
+    {
         var text = StripSuffixes(description.Trim());
-        (int, int?)? vendorOnly = null;
+        // A device pci.ids (the machine's, when lspci ran) had no name for: lspci prints its ID,
+        // `Device dddd` after a known vendor, `Device vvvv:dddd` when the vendor is unknown too
+        // (pciutils, lib/names.c).
+        if (NumericPair.Match(text) is { Success: true } pair)
+            return (HexOf(pair.Groups[1].Value), HexOf(pair.Groups[2].Value), "lspci's numeric name");
+        (int, int?, string)? vendorOnly = null;
         foreach (var (name, id, devices) in _vendors)
         {
             if (!text.StartsWith(name + " ", StringComparison.Ordinal))
                 continue;
             var device = text[(name.Length + 1)..].Trim();
             if (devices.TryGetValue(device, out var dev))
-                return (id, dev);
+                return (id, dev, Source);
             if (LooseIndex(name, devices).TryGetValue(Loose(device), out var loose) && loose >= 0)
-                return (id, loose);
-            vendorOnly ??= (id, null);
+                return (id, loose, Source);
+            if (NumericDevice.Match(device) is { Success: true } numeric)
+                return (id, HexOf(numeric.Groups[1].Value), "lspci's numeric name");
+            vendorOnly ??= (id, null, Source);
         }
         return vendorOnly;
     }
+
+    private static readonly System.Text.RegularExpressions.Regex NumericDevice = new(@"^Device ([0-9a-f]{4})$");
+    private static readonly System.Text.RegularExpressions.Regex NumericPair = new(@"^(?:Device|Vendor) ([0-9a-f]{4})(?::| Device )([0-9a-f]{4})$");
+
+    private static int HexOf(string s) => int.Parse(s, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Dictionary<string, int>> _loose = new(StringComparer.Ordinal);
 
@@ -155,7 +186,7 @@ public sealed class PciIdsDatabase
     public string Source { get; private init; } = "pci.ids";
 
     /// <summary>The subclass of a class name lspci prints (`PCI bridge` is 0x0604), as `dev->class` with prog-if 0.</summary>
-    public int? ClassOf(string className) => _classes.TryGetValue(className.Trim(), out var c) ? c : null;
+    public int? ClassOf(string className) => _classes.TryGetValue(className.Trim(), out var c) ? c : Fallback?.ClassOf(className);
 
     /// <summary>The version pci.ids states in its header (`#\tVersion: 2026.08.22`; the subset: `version 2026.08.22`).</summary>
     private static string? VersionOf(string text)

@@ -105,12 +105,14 @@ public static class PciImport
     {
         if (input.Names is not { } db)
             return ids;
-        if (ids.Vendor is null && db.Lookup(v?.Description is { Length: > 0 } text ? text : d.Description) is { } found)
+        if (ids.Vendor is null && db.Find(v?.Description is { Length: > 0 } text ? text : d.Description) is { } found)
         {
             ids = ids with { Vendor = found.Vendor, Device = found.Device };
             guesses.Add(new Guess(GuessSubject.Device(d.Address.ToString()), found.Device is int dev
-                ? $"IDs {found.Vendor:x4}:{dev:x4} taken from {db.Source} by the name lspci printed (no -nn)"
-                : $"vendor {found.Vendor:x4} taken from {db.Source} by the name lspci printed (no -nn); the device name is not in it"));
+                ? found.Source == "lspci's numeric name"
+                    ? $"IDs {found.Vendor:x4}:{dev:x4} read from lspci's `Device {dev:x4}` (its pci.ids had no name for it; no -nn)"
+                    : $"IDs {found.Vendor:x4}:{dev:x4} taken from {found.Source} by the name lspci printed (no -nn)"
+                : $"vendor {found.Vendor:x4} taken from {found.Source} by the name lspci printed (no -nn); the device name is not in it"));
         }
         if (ids.Class is null && v is not null && db.ClassOf(v.ClassName) is int cls)
             ids = ids with { Class = cls };
