@@ -29,6 +29,20 @@ public static class MachineShrinker
         }
     }
 
+    /// <summary>
+    /// The machine without a run of CHUNK consecutive devices (and what hangs below them), for
+    /// every chunk size from half the devices down to 2, the last run first at each size: a big
+    /// machine whose failure needs a handful of its devices loses most of them in a few prunes
+    /// (delta debugging's ddmin) rather than in one machine per device.
+    /// </summary>
+    public static IEnumerable<Candidate> DropDeviceChunks(Candidate c)
+    {
+        int n = c.Machine.Devices.Length;
+        for (int chunk = n / 2; chunk >= 2; chunk /= 2)
+            for (int end = n; end - chunk >= 0; end -= chunk)
+                yield return MachineEdit.Without(c, Enumerable.Range(end - chunk, chunk), [], []);
+    }
+
     /// <summary>The machine without one device (and what hangs below it), leaves first.</summary>
     public static IEnumerable<Candidate> DropDevices(Candidate c)
     {

@@ -22,7 +22,8 @@ public delegate IEnumerable<Event> EnabledAt(Candidate c, int i);
 
 /// <summary>
 /// Shrinking to a fixpoint of several passes. The greedy pass tries the one-step shrinks in order
-/// (chunks, single events, milder faults, modules to built-in, devices, drivers, instances) and
+/// (runs of devices, chunks of events, single events, milder faults, modules to built-in,
+/// devices, drivers, instances) and
 /// restarts from the first whenever a smaller candidate still fails; at its fixpoint no single
 /// event or device can go (1-minimal). That is not minimal: an ordering can need one event less
 /// only once two events trade places, or once an event is replaced by another that was enabled
@@ -82,6 +83,8 @@ public static class Minimizer
     /// <summary>Every one-step shrink of C, in the order they are tried.</summary>
     public static IEnumerable<Candidate> Shrinks(Candidate c, ImmutableArray<int> milderErrnos)
     {
+        foreach (var m in MachineShrinker.DropDeviceChunks(c))
+            yield return m;
         foreach (var e in SequenceShrinker.RemoveChunks(c.Events))
             yield return c with { Events = e };
         foreach (var e in SequenceShrinker.RemoveSingles(c.Events))

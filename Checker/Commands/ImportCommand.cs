@@ -19,7 +19,7 @@ public static class ImportCommand
         var groups = new Option<string?>("--iommu-groups") { Description = "/sys/kernel/iommu_groups as `find`, `ls -l` or an `IOMMU Group N` listing (checked against the devices)" };
         var firmware = new Option<string?>("--firmware") { Description = "Firmware of the host bridges: acpi|dt" };
         var arch = new Option<string?>("--arch") { Description = "Kernel architecture: arm64|arm|x86 (default: inferred from the host bridges)" };
-        var kernel = new Option<string?>("--kernel") { Description = "Kernel version to write: " + string.Join(" or ", KernelEras.All.Select(e => e.Version)) + " (default: dmesg's, else 5.3)" };
+        var kernel = new Option<string?>("--kernel") { Description = "Kernel version to write: " + string.Join(" or ", KernelEras.All.Select(e => e.Version)) + " (default: the version dmesg's 'Linux version' or a boot image in the lspci text names, 5.3 rules before v5.8 and 6.15 from v5.8 on; with none, 6.15: docs/import.md)" };
         var baseScenario = new Option<string?>("--base") { Description = "Scenario giving what dumps cannot: IOMMU instances, platform devices, link order, script" };
         var output = new Option<string>("--output", "-o") { Description = "Scenario file to write (atomically)", Required = true };
         var command = new Command("import",

@@ -17,7 +17,7 @@ public static class ValidateCommand
         var variant = CommonOptions.Variant();
         var kernel = CommonOptions.Kernel();
         var dmesg = new Option<string?>("--dmesg") { Description = "Real dmesg: its 'Adding to iommu group' lines are compared in order, prefixes and ids (times ignored)" };
-        var groups = new Option<string?>("--iommu-groups") { Description = "`find /sys/kernel/iommu_groups/ -type l` output: the real groups, compared with ids" };
+        var groups = new Option<string?>("--iommu-groups") { Description = "The real groups: /sys/kernel/iommu_groups as `find` or `ls -l` output, or an `IOMMU Group N` listing; compared with ids unless --partition-only" };
         var partitionOnly = new Option<bool>("--partition-only") { Description = "Compare only which devices share a group, not the group ids" };
         var command = new Command("validate",
             "Run the scenario's script and compare the model's IOMMU groups with a real machine's. "

@@ -33,7 +33,7 @@ public static class EventGen
     public static void Candidates(World w, GenConfig config, List<(EventKind Kind, Event Event)> into)
     {
         int first = into.Count;
-        Collect(w, KindWeights.Of(config), into);
+        Collect(w, KindWeights.Of(config), into, skipDisabled: true);
         int kept = first;
         for (int i = first; i < into.Count; i++)
             if (Kernel.IsEnabled(w, into[i].Event))
@@ -44,7 +44,8 @@ public static class EventGen
     /// <summary>The candidates of <see cref="Enabled"/> that are in fact enabled and have a non-zero weight.</summary>
     public static ImmutableArray<(int Weight, Event Event)> Candidates(World w, GenConfig config)
     {
-        var found = new List<(EventKind Kind, Event Event)>();
+        var found = _found ??= [];
+        found.Clear();
         Candidates(w, config, found);
         var weights = KindWeights.Of(config);
         var candidates = ImmutableArray.CreateBuilder<(int, Event)>(found.Count);
@@ -53,13 +54,26 @@ public static class EventGen
         return candidates.MoveToImmutable();
     }
 
+    /// <summary>Per-thread list of a state's candidates, for the weighted copy <see cref="Candidates(World, GenConfig)"/> returns.</summary>
+    [ThreadStatic] private static List<(EventKind Kind, Event Event)>? _found;
+
     /// <summary>Per-thread room for a world's devices, read once each by <see cref="Collect"/>.</summary>
     [ThreadStatic] private static DeviceState[]? _devices;
 
-    /// <summary>Appends W's candidate events to INTO in the fixed order, leaving out the kinds WEIGHTS gives 0 (none if null).</summary>
-    private static void Collect(World w, int[]? weights, List<(EventKind, Event)> into)
+    /// <summary>
+    /// Appends W's candidate events to INTO in the fixed order, leaving out the kinds WEIGHTS gives
+    /// 0 (none if null). With SKIPDISABLED it also leaves out candidates that
+    /// <see cref="Kernel.IsEnabled"/> is sure to refuse, before making them (the caller filters
+    /// the rest): before the initcalls are done, every userspace and hotplug kind (sysfs bind and
+    /// unbind, sriov_numvfs, modprobe, rmmod, hot-add, hot-remove: refused for want of userspace,
+    /// or for a reason of their own); and the add of a device whose parent bridge is not present.
+    /// On a big machine in mid-boot these are most candidates of each step, so Candidates makes
+    /// and tests only the devices that can come next rather than every device.
+    /// </summary>
+    private static void Collect(World w, int[]? weights, List<(EventKind, Event)> into, bool skipDisabled = false)
     {
         var m = w.Machine;
+        bool userspace = !skipDisabled || w.InitcallsDone;
         bool On(EventKind k) => weights is null || weights[(int)k] > 0;
         if (_devices is null || _devices.Length < m.Devices.Length)
             _devices = new DeviceState[m.Devices.Length];
@@ -71,21 +85,21 @@ public static class EventGen
             var s = devices[i];
             if (d.PresentAtBoot && !s.EverAdded)
             {
-                if (On(EventKind.Add))
+                if (On(EventKind.Add) && !(skipDisabled && d.Pci?.ParentBridge is int parent && !devices[parent].Present))
                     into.Add((EventKind.Add, new AddDevice(i)));
             }
-            else if (!s.Present && d.Pci?.IsVf != true && On(EventKind.HotAdd))
+            else if (!s.Present && d.Pci?.IsVf != true && userspace && On(EventKind.HotAdd))
                 into.Add((EventKind.HotAdd, new HotAdd(i)));
             if (s.Present)
             {
-                if (On(EventKind.HotRemove))
+                if (userspace && On(EventKind.HotRemove))
                     into.Add((EventKind.HotRemove, new HotRemove(i)));
                 if (s.IsBound)
                 {
-                    if (On(EventKind.Unbind))
+                    if (userspace && On(EventKind.Unbind))
                         into.Add((EventKind.Unbind, new Unbind(i)));
                 }
-                else if (On(EventKind.Bind))
+                else if (userspace && On(EventKind.Bind))
                     foreach (int drv in m.Index.DriversMatching[i])
                         into.Add((EventKind.Bind, new Bind(i, drv)));
                 if (On(EventKind.FailNextProbe))
@@ -93,7 +107,7 @@ public static class EventGen
                         into.Add((EventKind.FailNextProbe, new FailNextProbe(i, errno)));
                 if (d.Iommu is not null && On(EventKind.FailNextAttach))
                     into.Add((EventKind.FailNextAttach, new FailNextAttach(i)));
-                if (!m.Index.VirtualFunctions[i].IsEmpty && On(EventKind.SriovEnable))
+                if (!m.Index.VirtualFunctions[i].IsEmpty && userspace && On(EventKind.SriovEnable))
                     into.Add((EventKind.SriovEnable, new SriovEnable(i, 1)));
             }
         }
@@ -104,7 +118,7 @@ public static class EventGen
                 if (On(EventKind.Register))
                     into.Add((EventKind.Register, new RegisterDriver(drv.Index)));
             }
-            else
+            else if (userspace)
             {
                 if (On(EventKind.Modprobe))
                     into.Add((EventKind.Modprobe, new Modprobe(drv.Index)));
