@@ -138,10 +138,11 @@ public class MinimalShrinkTests
     }
 
     [Fact]
-    public void Starts_are_taken_round_robin_over_the_devices_each_violation_names()
+    public void Starts_are_the_found_ordering_then_round_robin_over_the_devices_each_violation_names_shortest_first()
     {
         // Orderings 0..11; A = {x, y} (named in either order), B = {z}, C = {x, z}.
         string[] classes = ["A", "A", "A", "B", "a", "C", "A", "A", "B", "A", "A", "A"];
+        int[] lengths = [9, 9, 5, 7, 9, 3, 9, 2, 6, 9, 9, 9];
         Violation Of(int j) => new("P", "", classes[j] switch
         {
             "A" => ["x", "y"],
@@ -149,10 +150,12 @@ public class MinimalShrinkTests
             "B" => ["z"],
             _ => ["x", "z"],
         });
-        var starts = Explorer.Starts([.. Enumerable.Range(0, classes.Length)], Of).ToList();
-        Assert.Equal([0, 3, 5, 1, 8, 2, 4, 6], starts);
+        var starts = Explorer.Starts([.. Enumerable.Range(0, classes.Length)], Of, j => lengths[j]).ToList();
+        // 0 (found), then the shortest of A, B, C (7, 8, 5), the second of A and B (2, 3), then A's (1, 4).
+        Assert.Equal([0, 7, 8, 5, 2, 3, 1, 4], starts);
         Assert.Equal(Explorer.MaxStarts, starts.Count);
-        Assert.Equal([2, 7], Explorer.Starts([2, 7], Of));
+        Assert.Equal([10, 7], Explorer.Starts([10, 7], Of, j => lengths[j]));
+        Assert.Empty(Explorer.Starts([], Of, j => lengths[j]));
     }
 
     [Fact]
