@@ -57,6 +57,30 @@ public static class EventGen
     /// <summary>Per-thread list of a state's candidates, for the weighted copy <see cref="Candidates(World, GenConfig)"/> returns.</summary>
     [ThreadStatic] private static List<(EventKind Kind, Event Event)>? _found;
 
+    /// <summary>
+    /// Per device of one machine (the last one asked on this thread): <see cref="NotAtBoot"/> for a
+    /// device not present at boot, else its parent bridge, or -1 when it has none.
+    /// </summary>
+    private static class BootParents
+    {
+        public const int NotAtBoot = -2;
+
+        [ThreadStatic] private static Machine? _machine;
+        [ThreadStatic] private static int[]? _parents;
+
+        public static int[] Of(Machine m)
+        {
+            if (!ReferenceEquals(m, _machine) || _parents is null)
+            {
+                var parents = new int[m.Devices.Length];
+                foreach (var d in m.Devices)
+                    parents[d.Index] = !d.PresentAtBoot ? NotAtBoot : d.Pci?.ParentBridge ?? -1;
+                (_machine, _parents) = (m, parents);
+            }
+            return _parents;
+        }
+    }
+
     /// <summary>Per-thread room for a world's devices, read once each by <see cref="Collect"/>.</summary>
     [ThreadStatic] private static DeviceState[]? _devices;
 
@@ -79,6 +103,22 @@ public static class EventGen
             _devices = new DeviceState[m.Devices.Length];
         var devices = _devices;
         w.CopyDevicesTo(devices);
+        if (skipDisabled && !userspace && !On(EventKind.FailNextProbe) && !On(EventKind.FailNextAttach))
+        {
+            // Before userspace and without fault injection a device's only candidate is its add:
+            // read from a flat array of boot parents rather than from each device's facts.
+            if (On(EventKind.Add))
+            {
+                var parents = BootParents.Of(m);
+                for (int i = 0; i < parents.Length; i++)
+                {
+                    int parent = parents[i];
+                    if (parent != BootParents.NotAtBoot && !devices[i].EverAdded && (parent < 0 || devices[parent].Present))
+                        into.Add((EventKind.Add, new AddDevice(i)));
+                }
+            }
+        }
+        else
         foreach (var d in m.Devices)
         {
             int i = d.Index;
