@@ -44,7 +44,8 @@ public partial class MachineSetTests
             var real = RealGroups(File.ReadAllText(System.IO.Path.Combine(dir, groupsFile)));
             Assert.NotEmpty(real);
             var expected = File.ReadAllText(System.IO.Path.Combine(dir, "expected.txt")).ReplaceLineEndings("\n").Trim();
-            Assert.Equal(expected, Difference(model, real));
+            var actual = Difference(model, real);
+            Assert.True(expected == actual, $"expected:\n{expected}\nactual:\n{actual}");
             var row = File.ReadAllLines(System.IO.Path.Combine(ScenarioFiles.RepoRoot, "docs", "machines.md"))
                 .Single(l => l.StartsWith($"| `{machine}` |", StringComparison.Ordinal));
             var functions = real.Sum(g => g.Count);

@@ -87,6 +87,26 @@ public class PciCapabilityFactsTests
         Assert.Contains("https://example.org/b", fact.Source);
     }
 
+    [Fact]
+    public void A_firmware_hidden_row_does_not_vote_and_the_answer_names_it()
+    {
+        var facts = PciCapabilityFacts.Parse(Header
+            + Row("1022:1483", "root-port", "present", Full, "https://example.org/pro")
+            + Row("1022:1483", "root-port", "absent", "-", "https://example.org/elite (no AER, no ACS) [firmware-hidden]"));
+        var fact = facts.Lookup(0x1022, 0x1483)!;
+        Assert.True(fact.AcsCapability);
+        Assert.Equal(Full, fact.AcsCapFlags);
+        Assert.Contains("the firmware of https://example.org/elite hides its AER and ACS capabilities", fact.Source);
+        // Only hidden rows say nothing about the chip; a hidden row that shows ACS is a contradiction.
+        var alone = Assert.Throws<FormatException>(() => PciCapabilityFacts.Parse(Header
+            + Row("1022:1483", "root-port", "absent", "-", "https://example.org/elite [firmware-hidden]")));
+        Assert.Contains("needs another dump", alone.Message);
+        var present = Assert.Throws<FormatException>(() => PciCapabilityFacts.Parse(Header
+            + Row("1022:1483", "root-port", "present", Full, "https://example.org/pro")
+            + Row("1022:1483", "root-port", "present", Full, "https://example.org/x [firmware-hidden]")));
+        Assert.Contains("must say acs-cap absent", present.Message);
+    }
+
     [Theory]
     [InlineData("8086:1901\troot-port\tabsent\t-\tname", "expected 6 tab-separated columns")]
     [InlineData("8086:190\troot-port\tabsent\t-\tname\thttps://x", "vendor:device")]

@@ -26,12 +26,15 @@ public sealed record PciCapabilityFact(
 /// of one chip that agree answer with the first; rows that differ only in being the upstream and
 /// the downstream port of one switch answer with the downstream port's ACS facts and no type;
 /// rows that differ otherwise must both be marked `[disputed]`, and answer null for what differs.
+/// A row marked `[firmware-hidden]` (a port whose firmware hid its AER and ACS capabilities, which
+/// another dump of the chip lists) is left out of the answer.
 /// </summary>
 public sealed class PciCapabilityFacts
 {
     private const string ResourceName = "Checker.Model.Import.Hardware.pci-capabilities.tsv";
     private const string FileName = "pci-capabilities.tsv";
     private const string Disputed = "[disputed]";
+    private const string FirmwareHidden = "[firmware-hidden]";
 
     private static readonly ImmutableHashSet<string> TypeNames =
         [.. Enum.GetValues<PcieType>().Select(t => t.TypeName())];
@@ -130,6 +133,19 @@ public sealed class PciCapabilityFacts
     /// <summary>One chip's answer from all its rows (see the class summary).</summary>
     private static PciCapabilityFact Answer(ImmutableArray<(PciCapabilityFact Row, int Line)> rows)
     {
+        // A dump whose firmware hid the port's AER and ACS capabilities as a pair (an option of the
+        // board's firmware: another dump of the chip lists both) does not speak for the chip; the
+        // other rows answer, and the answer names it.
+        var hidden = rows.Where(r => r.Row.Source.Contains(FirmwareHidden, StringComparison.Ordinal)).ToList();
+        if (hidden.Count > 0)
+        {
+            if (hidden.Count == rows.Length)
+                throw Error(hidden[0].Line, $"{rows[0].Row.Vendor:x4}:{rows[0].Row.Device:x4}: a {FirmwareHidden} row needs another dump of the chip that lists the capabilities it hides");
+            if (hidden.FirstOrDefault(r => r.Row.AcsCapability != false) is { Row: not null } wrong)
+                throw Error(wrong.Line, $"a {FirmwareHidden} row must say acs-cap absent");
+            var shown = Answer([.. rows.Where(r => !hidden.Contains(r))]);
+            return shown with { Source = shown.Source + "; the firmware of " + string.Join(", ", hidden.Select(r => r.Row.Source.Split(' ')[0])) + " hides its AER and ACS capabilities" };
+        }
         var first = rows[0].Row;
         if (rows.All(r => SameFacts(r.Row, first)))
             return first;
