@@ -88,6 +88,24 @@ public class PciCapabilityFactsTests
     }
 
     [Fact]
+    public void An_instance_takes_the_rows_of_the_bridge_it_sits_behind()
+    {
+        var facts = PciCapabilityFacts.Parse(Header
+            + Row("1022:149c", "endpoint", "present", Full, "https://example.org/pro (behind the CPU port) [behind 1022:1484]")
+            + Row("1022:149c", "endpoint", "absent", "-", "https://example.org/pro (behind a chipset port) [behind 1022:57a4]"));
+        Assert.True(facts.Lookup(0x1022, 0x149c, (0x1022, 0x1484))!.AcsCapability);
+        Assert.False(facts.Lookup(0x1022, 0x149c, (0x1022, 0x57a4))!.AcsCapability);
+        // Behind another bridge, or with the parent unknown, the chip has no unmarked rows: no answer.
+        Assert.Null(facts.Lookup(0x1022, 0x149c, (0x1022, 0x1483)));
+        Assert.Null(facts.Lookup(0x1022, 0x149c));
+        Assert.Equal(1, facts.Count);
+        // On the embedded table, the X570 AORUS PRO WIFI and ELITE WIFI dumps agree place by place.
+        var table = PciCapabilityFacts.Default;
+        Assert.True(table.Lookup(0x1022, 0x1485, (0x1022, 0x1484))!.AcsCapability);
+        Assert.False(table.Lookup(0x1022, 0x1485, (0x1022, 0x57a4))!.AcsCapability);
+    }
+
+    [Fact]
     public void A_firmware_hidden_row_does_not_vote_and_the_answer_names_it()
     {
         var facts = PciCapabilityFacts.Parse(Header

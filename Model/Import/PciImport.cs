@@ -52,6 +52,7 @@ public static class PciImport
             .CountBy(o => (o.Address.Domain, o.Address.Bus, o.Address.Slot)).ToDictionary();
         var types = new Dictionary<Bdf, PcieType>();
         var rootBus = new Dictionary<Bdf, int>();
+        var idsOf = new Dictionary<Bdf, PciIds?>();
         var result = ImmutableArray.CreateBuilder<ImportedPci>();
         foreach (var d in ordered)
         {
@@ -62,8 +63,10 @@ public static class PciImport
             var enumerated = input.Dmesg?.Enumerated.GetValueOrDefault(name);
             var ids = IdsOf(input, d, verbose, baseDev, enumerated, guesses);
             // A dump with capability lists (or the base) says it all; otherwise another machine's root dump of the chip may.
+            idsOf[d.Address] = ids;
+            (ushort, ushort)? parentIds = d.Parent is { } pa && idsOf.GetValueOrDefault(pa) is { Vendor: int pv, Device: int pd } ? ((ushort)pv, (ushort)pd) : null;
             var fact = verbose is { CapabilitiesShown: true } || baseDev is not null || ids is not { Vendor: int fv, Device: int fd }
-                ? null : input.Facts?.Lookup((ushort)fv, (ushort)fd);
+                ? null : input.Facts?.Lookup((ushort)fv, (ushort)fd, parentIds);
             var type = TypeOf(d, verbose, baseDev, types, enumerated, fact, guesses);
             types[d.Address] = type;
             bool multifunction = !vfOf.ContainsKey(d.Address) && functionsInSlot[(d.Address.Domain, d.Address.Bus, d.Address.Slot)] > 1;

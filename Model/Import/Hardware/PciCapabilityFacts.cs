@@ -46,9 +46,12 @@ public sealed class PciCapabilityFacts
         @"^SrcValid[+-] TransBlk[+-] ReqRedir[+-] CmpltRedir[+-] UpstreamFwd[+-] EgressCtrl[+-] DirectTrans[+-]$",
         RegexOptions.CultureInvariant);
 
-    private readonly ImmutableDictionary<(ushort, ushort), PciCapabilityFact> _byId;
+    private readonly ImmutableDictionary<(ushort, ushort, uint), PciCapabilityFact> _byId;
 
-    private PciCapabilityFacts(ImmutableArray<PciCapabilityFact> rows, ImmutableDictionary<(ushort, ushort), PciCapabilityFact> byId)
+    /// <summary>`[behind vvvv:dddd]` in a row's source: the row is of the chip's instances whose parent bridge is that chip.</summary>
+    private static readonly Regex Behind = new(@"\[behind ([0-9a-f]{4}):([0-9a-f]{4})\]", RegexOptions.CultureInvariant);
+
+    private PciCapabilityFacts(ImmutableArray<PciCapabilityFact> rows, ImmutableDictionary<(ushort, ushort, uint), PciCapabilityFact> byId)
     {
         Rows = rows;
         _byId = byId;
@@ -61,10 +64,18 @@ public sealed class PciCapabilityFacts
     public ImmutableArray<PciCapabilityFact> Rows { get; }
 
     /// <summary>How many chips (distinct vendor:device pairs) the table answers for.</summary>
-    public int Count => _byId.Count;
+    public int Count => _byId.Keys.Select(k => (k.Item1, k.Item2)).Distinct().Count();
 
     /// <summary>The facts of VENDOR:DEVICE, or null when no published dump of the chip was read.</summary>
-    public PciCapabilityFact? Lookup(ushort vendor, ushort device) => _byId.GetValueOrDefault((vendor, device));
+    public PciCapabilityFact? Lookup(ushort vendor, ushort device) => _byId.GetValueOrDefault((vendor, device, 0u));
+
+    /// <summary>
+    /// The facts of an instance of VENDOR:DEVICE below a bridge PARENT (vendor, device): the rows
+    /// marked `[behind PARENT]` where there are some (one ID made in two places, such as the CPU's
+    /// I/O die and the chipset, with different capability lists), else the chip's other rows.
+    /// </summary>
+    public PciCapabilityFact? Lookup(ushort vendor, ushort device, (ushort Vendor, ushort Device)? parent) =>
+        parent is { } p && _byId.TryGetValue((vendor, device, (uint)p.Vendor << 16 | p.Device), out var placed) ? placed : Lookup(vendor, device);
 
     private static PciCapabilityFacts Load()
     {
@@ -89,8 +100,8 @@ public sealed class PciCapabilityFacts
             rows.Add(ParseRow(s, line));
             lines.Add(line);
         }
-        var byId = ImmutableDictionary.CreateBuilder<(ushort, ushort), PciCapabilityFact>();
-        foreach (var chip in Enumerable.Range(0, rows.Count).GroupBy(i => (rows[i].Vendor, rows[i].Device)))
+        var byId = ImmutableDictionary.CreateBuilder<(ushort, ushort, uint), PciCapabilityFact>();
+        foreach (var chip in Enumerable.Range(0, rows.Count).GroupBy(i => (rows[i].Vendor, rows[i].Device, BehindOf(rows[i]))))
             byId[chip.Key] = Answer([.. chip.Select(i => (rows[i], lines[i]))]);
         return new PciCapabilityFacts(rows.ToImmutable(), byId.ToImmutable());
     }
@@ -170,6 +181,9 @@ public sealed class PciCapabilityFacts
             Source = string.Join("; ", rows.Select(r => r.Row.Source)),
         };
     }
+
+    private static uint BehindOf(PciCapabilityFact row) =>
+        Behind.Match(row.Source) is { Success: true } m ? (uint)Hex(m.Groups[1].Value) << 16 | Hex(m.Groups[2].Value) : 0u;
 
     private static bool SameFacts(PciCapabilityFact a, PciCapabilityFact b) =>
         a.PcieType == b.PcieType && a.AcsCapability == b.AcsCapability && a.AcsCapFlags == b.AcsCapFlags;
