@@ -95,7 +95,8 @@ public sealed class PciIdsDatabase
         var own = FindHere(description);
         if (own is { Device: not null } || Fallback is null)
             return own;
-        return Fallback.Find(description) is { Device: not null } other ? other : own ?? Fallback.Find(description);
+        var other = Fallback.Find(description);
+        return other is { Device: not null } ? other : own ?? other;
     }
 
     /// <summary>A database asked for the names this one does not have (the bundled subset after a system's pci.ids).</summary>
