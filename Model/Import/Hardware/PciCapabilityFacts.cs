@@ -77,6 +77,10 @@ public sealed class PciCapabilityFacts
     public PciCapabilityFact? Lookup(ushort vendor, ushort device, (ushort Vendor, ushort Device)? parent) =>
         parent is { } p && _byId.TryGetValue((vendor, device, (uint)p.Vendor << 16 | p.Device), out var placed) ? placed : Lookup(vendor, device);
 
+    /// <summary>Whether the table has rows of VENDOR:DEVICE marked `[behind PARENT]`: the chip was read sitting behind that bridge chip.</summary>
+    public bool HasRowsBehind(ushort vendor, ushort device, (ushort Vendor, ushort Device) parent) =>
+        _byId.ContainsKey((vendor, device, (uint)parent.Vendor << 16 | parent.Device));
+
     private static PciCapabilityFacts Load()
     {
         using var stream = typeof(PciCapabilityFacts).Assembly.GetManifestResourceStream(ResourceName)
