@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using Checker.Model.State;
 
 namespace Checker.Model.Import;
 
@@ -200,10 +201,7 @@ public sealed class PciIdsDatabase
     /// </summary>
     public static PciIdsDatabase Bundled()
     {
-        using var stream = typeof(PciIdsDatabase).Assembly.GetManifestResourceStream(BundledResource)
-            ?? throw new InvalidOperationException($"resource {BundledResource} is missing from the build");
-        using var reader = new StreamReader(stream);
-        var db = Parse(reader.ReadToEnd());
+        var db = Parse(EmbeddedTable.Text(BundledResource, "pci-ids-subset.ids"));
         return new PciIdsDatabase(db._vendors, db._classes)
         {
             Version = db.Version,

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Checker.Model.State;
 
 namespace Checker.Model.Import.Hardware;
 
@@ -41,25 +42,14 @@ public sealed class BridgePresence
         d.IsBridge && d.Vendor is int v && d.Device is int id && v is >= 0 and <= 0xffff && id is >= 0 and <= 0xffff
         && _byId.ContainsKey(((ushort)v, (ushort)id));
 
-    private static BridgePresence Load()
-    {
-        using var stream = typeof(BridgePresence).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"{FileName} is not embedded in the Model assembly");
-        using var reader = new StreamReader(stream);
-        return Parse(reader.ReadToEnd());
-    }
+    private static BridgePresence Load() => Parse(EmbeddedTable.Text(ResourceName, FileName));
 
     /// <summary>Reads the table text; a malformed or repeated row is an error naming the line.</summary>
     public static BridgePresence Parse(string text)
     {
         var byId = ImmutableDictionary.CreateBuilder<(ushort, ushort), BridgePresenceFact>();
-        int line = 0;
-        foreach (var raw in text.Split('\n'))
+        foreach (var (line, s) in EmbeddedTable.Rows(text))
         {
-            line++;
-            var s = raw.TrimEnd('\r');
-            if (s.Length == 0 || s.StartsWith('#'))
-                continue;
             var f = s.Split('\t');
             if (f.Length != 3)
                 throw Error(line, $"expected 3 tab-separated columns (vendor:device, name, evidence), got {f.Length}");
