@@ -38,7 +38,7 @@ public static class Fingerprint
         int size = MaxSize(w, members);
         if (scratch.Bytes.Length < size)
             scratch.Bytes = new byte[Math.Max(size, scratch.Bytes.Length * 2)];
-        int length = Encode(w, scratch.Bytes, scratch, groupIds, reduce ? Reduction.Of(w.Machine) : null, clusters);
+        int length = Encode(w, scratch.Bytes, scratch, groupIds, reduce ? scratch.RelationsOf(w.Machine) : null, clusters);
         return XxHash3.HashToUInt64(scratch.Bytes.AsSpan(0, length));
     }
 
@@ -59,7 +59,61 @@ public static class Fingerprint
         public int[] List = new int[64];
         public ulong[] Related = new ulong[64];
 
+        /// <summary>Per element of a list being put in canonical form, the related elements before it (<see cref="Reduction.Canonical"/>).</summary>
+        public readonly ulong[] Before = new ulong[Reduction.MaxElements];
+
+        /// <summary>The bus relation last written into <see cref="Related"/> and what it was made from (<see cref="BusRelation"/>).</summary>
+        private Reduction.Relations? _relatedFor;
+        private ulong _relatedDrivers, _relatedInstances;
+        private bool _relatedClusters;
+
+        /// <summary>The last machine whose relations were asked for, and them: a run asks for one machine's, millions of times.</summary>
+        private Machine? _machine;
+        private Reduction.Relations? _relations;
+
+        /// <summary>How many entries of <see cref="GroupById"/> the last <see cref="LoadGroups"/> may have set.</summary>
+        private int _loadedIds;
+
         public static Scratch Current => _current ??= new Scratch();
+
+        public Reduction.Relations? RelationsOf(Machine m)
+        {
+            if (!ReferenceEquals(m, _machine))
+            {
+                _relations = Reduction.Of(m);
+                _machine = m;
+            }
+            return _relations;
+        }
+
+        /// <summary>
+        /// W's bus relation (<see cref="Reduction.BusRelation"/>), in <see cref="Related"/>: made
+        /// again only when which drivers and instances can still walk the bus list changed since
+        /// the last world (most successors of a state, and most states of a level, share them).
+        /// </summary>
+        public ReadOnlySpan<ulong> BusRelation(World w, Reduction.Relations r, bool clusters)
+        {
+            int devices = w.Machine.Devices.Length;
+            if (Related.Length < devices)
+            {
+                Related = new ulong[Math.Max(devices, Related.Length * 2)];
+                _relatedFor = null;
+            }
+            var related = Related.AsSpan(0, devices);
+            if (r.InstanceDevices.Length > 64)
+            {
+                _relatedFor = null;
+                Reduction.BusRelation(w, r, related, clusters);
+                return related;
+            }
+            ulong drivers = Reduction.DriversThatMayRegister(w, r), instances = Reduction.InstancesThatMayRegister(w, r);
+            if (!ReferenceEquals(r, _relatedFor) || drivers != _relatedDrivers || instances != _relatedInstances || clusters != _relatedClusters)
+            {
+                Reduction.BusRelation(w, r, related, clusters);
+                (_relatedFor, _relatedDrivers, _relatedInstances, _relatedClusters) = (r, drivers, instances, clusters);
+            }
+            return related;
+        }
 
         /// <summary>
         /// Reads W's groups once (ids ascending) into <see cref="GroupById"/>, cleared elsewhere;
@@ -69,7 +123,10 @@ public static class Fingerprint
         {
             members = 0;
             int ids = 0;
-            Array.Clear(GroupById);
+            Array.Clear(GroupById, 0, _loadedIds);
+            _loadedIds = 0;
+            if (w.Groups.IsEmpty)
+                return 0;
             foreach (var kv in w.Groups)
             {
                 if (kv.Key >= GroupById.Length)
@@ -77,6 +134,7 @@ public static class Fingerprint
                 GroupById[kv.Key] = kv.Value;
                 members += kv.Value.Members.Length;
                 ids = Math.Max(ids, kv.Key + 1);
+                _loadedIds = ids;
             }
             return ids;
         }
@@ -167,11 +225,10 @@ public static class Fingerprint
         else
         {
             var canonical = Scratch.Sized(ref scratch.List, Math.Max(w.RegisteredDrivers.Length, w.BusList.Length));
-            Reduction.Canonical(w.RegisteredDrivers.AsSpan(), reduced.DriverRelated, canonical[..w.RegisteredDrivers.Length]);
+            Reduction.Canonical(w.RegisteredDrivers.AsSpan(), reduced.DriverRelated, canonical[..w.RegisteredDrivers.Length], scratch.Before);
             e.Ints(canonical[..w.RegisteredDrivers.Length]);
-            var related = Scratch.Sized(ref scratch.Related, w.Machine.Devices.Length);
-            Reduction.BusRelation(w, reduced, related, clusters);
-            Reduction.Canonical(w.BusList.AsSpan(), related, canonical[..w.BusList.Length]);
+            var related = scratch.BusRelation(w, reduced, clusters);
+            Reduction.Canonical(w.BusList.AsSpan(), related, canonical[..w.BusList.Length], scratch.Before);
             e.Ints(canonical[..w.BusList.Length]);
         }
         if (clusters)
@@ -179,9 +236,9 @@ public static class Fingerprint
             // Deferred lists: only the order within a cluster (a deferring probe's second try
             // changes nothing, so which clusters' devices are retried first cannot matter).
             var canonical = Scratch.Sized(ref scratch.List, Math.Max(w.DeferredPending.Length, w.DeferredActive.Length));
-            Reduction.Canonical(w.DeferredPending.AsSpan(), reduced!.Cluster, canonical[..w.DeferredPending.Length]);
+            Reduction.Canonical(w.DeferredPending.AsSpan(), reduced!.Cluster, canonical[..w.DeferredPending.Length], scratch.Before);
             e.Ints(canonical[..w.DeferredPending.Length]);
-            Reduction.Canonical(w.DeferredActive.AsSpan(), reduced.Cluster, canonical[..w.DeferredActive.Length]);
+            Reduction.Canonical(w.DeferredActive.AsSpan(), reduced.Cluster, canonical[..w.DeferredActive.Length], scratch.Before);
             e.Ints(canonical[..w.DeferredActive.Length]);
         }
         else

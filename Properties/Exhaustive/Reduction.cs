@@ -170,6 +170,26 @@ public static class Reduction
     /// <summary>Whether instance INST of W can still register (and walk the bus list): not yet registered, or it can be undone.</summary>
     internal static bool InstanceMayRegister(World w, Relations r, int inst) => !w.Instances[inst].Registered || r.Reregisters[inst];
 
+    /// <summary>The drivers of W that can still register (<see cref="DriverMayRegister"/>), as a mask.</summary>
+    internal static ulong DriversThatMayRegister(World w, Relations r)
+    {
+        ulong mask = 0;
+        for (int drv = 0; drv < r.DriverDevices.Length; drv++)
+            if (DriverMayRegister(w, r, drv))
+                mask |= 1UL << drv;
+        return mask;
+    }
+
+    /// <summary>The instances of W that can still register (<see cref="InstanceMayRegister"/>), as a mask (at most 64 instances).</summary>
+    internal static ulong InstancesThatMayRegister(World w, Relations r)
+    {
+        ulong mask = 0;
+        for (int inst = 0; inst < r.InstanceDevices.Length; inst++)
+            if (InstanceMayRegister(w, r, inst))
+                mask |= 1UL << inst;
+        return mask;
+    }
+
     /// <summary>
     /// Per device of W, the devices whose relative order in the bus list can still matter: both
     /// matched by a driver that can still register (driver_attach() and the rmmod path walk the
@@ -215,30 +235,32 @@ public static class Reduction
     /// Writes the canonical form of LIST into INTO: repeatedly the smallest element that no
     /// remaining element related to it precedes. This is the least (lexicographically) of the
     /// lists with LIST's elements that keep the relative order of every related pair, so two
-    /// lists have one canonical form exactly when they agree on every related pair.
+    /// lists have one canonical form exactly when they agree on every related pair. LIST's
+    /// elements are distinct and below 64; BEFORE (64 entries) is scratch: per element, the
+    /// related elements before it in LIST, so that "no remaining related element precedes x"
+    /// is one AND with the set of remaining elements.
     /// </summary>
-    internal static void Canonical(ReadOnlySpan<int> list, ReadOnlySpan<ulong> related, Span<int> into)
+    internal static void Canonical(ReadOnlySpan<int> list, ReadOnlySpan<ulong> related, Span<int> into, Span<ulong> before)
     {
-        Span<int> rest = list.Length <= 128 ? stackalloc int[list.Length] : new int[list.Length];
-        list.CopyTo(rest);
-        int n = rest.Length;
+        ulong remaining = 0;
+        foreach (int x in list)
+        {
+            before[x] = related[x] & remaining;
+            remaining |= 1UL << x;
+        }
         for (int k = 0; k < into.Length; k++)
         {
-            ulong seen = 0;
-            int best = -1, at = -1;
-            for (int i = 0; i < n; i++)
+            // The remaining elements in increasing order: the first with no related remaining
+            // element before it is the smallest such (there is one: the first remaining in LIST).
+            int x;
+            for (ulong s = remaining; ; s &= s - 1)
             {
-                int x = rest[i];
-                if ((related[x] & seen) == 0 && (best < 0 || x < best))
-                {
-                    best = x;
-                    at = i;
-                }
-                seen |= 1UL << x;
+                x = BitOperations.TrailingZeroCount(s);
+                if ((before[x] & remaining) == 0)
+                    break;
             }
-            into[k] = best;
-            rest[(at + 1)..n].CopyTo(rest[at..]);
-            n--;
+            into[k] = x;
+            remaining &= ~(1UL << x);
         }
     }
 }
