@@ -31,6 +31,7 @@ public static class Fingerprint
     /// deferred lists keep only the relative order of devices of one cluster (for the bus list:
     /// of a built-in driver's walk; a module's walk and the other relations keep theirs).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ulong Of(World w, bool reduce, bool clusters)
     {
         var scratch = Scratch.Current;
@@ -119,6 +120,7 @@ public static class Fingerprint
         /// Reads W's groups once (ids ascending) into <see cref="GroupById"/>, cleared elsewhere;
         /// returns one past the largest id, and the total of members.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int LoadGroups(World w, out int members)
         {
             members = 0;
@@ -164,6 +166,7 @@ public static class Fingerprint
             + 4 * (w.RegisteredDrivers.Length + w.BusList.Length + w.DeferredPending.Length + w.DeferredActive.Length)
             + w.Groups.Count * 24 + members * 4;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Encode(World w, Span<byte> buffer, Scratch scratch, int groupIds, Reduction.Relations? reduced, bool clusters = false)
     {
         clusters = clusters && reduced is { ProbesSucceed: true };

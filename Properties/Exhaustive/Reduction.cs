@@ -197,6 +197,7 @@ public static class Reduction
     /// bus replay and ARM32's attach walk it), or PCI siblings (pci_stop_and_remove_bus_device()
     /// removes children in reverse bus-list order).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void BusRelation(World w, Relations r, Span<ulong> related, bool clusters = false)
     {
         r.Siblings.AsSpan(0, related.Length).CopyTo(related);
@@ -240,6 +241,7 @@ public static class Reduction
     /// related elements before it in LIST, so that "no remaining related element precedes x"
     /// is one AND with the set of remaining elements.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Canonical(ReadOnlySpan<int> list, ReadOnlySpan<ulong> related, Span<int> into, Span<ulong> before)
     {
         ulong remaining = 0;
