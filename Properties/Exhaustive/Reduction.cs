@@ -203,18 +203,34 @@ public static class Reduction
         r.Siblings.AsSpan(0, related.Length).CopyTo(related);
         for (int drv = 0; drv < r.DriverDevices.Length; drv++)
             if (DriverMayRegister(w, r, drv))
-            {
-                // With clusters, a built-in's walk (before late_initcall, so no bind triggers
-                // deferred work) keeps only the order within a cluster: its probes of different
-                // clusters commute (docs/explore.md, "Partial-order reduction of the boot").
-                if (clusters && !r.Module[drv])
-                    JoinWithin(related, r.DriverDevices[drv], r.Cluster);
-                else
-                    Join(related, r.DriverDevices[drv]);
-            }
+                JoinDriver(r, drv, related, clusters);
         for (int inst = 0; inst < r.InstanceDevices.Length; inst++)
             if (InstanceMayRegister(w, r, inst))
                 Join(related, r.InstanceDevices[inst]);
+    }
+
+    /// <summary>
+    /// <see cref="BusRelation(World, Relations, Span{ulong}, bool)"/> from the masks of the drivers
+    /// and instances that can still register (at most 64 instances).
+    /// </summary>
+    internal static void BusRelation(Relations r, ulong drivers, ulong instances, Span<ulong> related, bool clusters)
+    {
+        r.Siblings.AsSpan(0, related.Length).CopyTo(related);
+        for (ulong s = drivers; s != 0; s &= s - 1)
+            JoinDriver(r, BitOperations.TrailingZeroCount(s), related, clusters);
+        for (ulong s = instances; s != 0; s &= s - 1)
+            Join(related, r.InstanceDevices[BitOperations.TrailingZeroCount(s)]);
+    }
+
+    private static void JoinDriver(Relations r, int drv, Span<ulong> related, bool clusters)
+    {
+        // With clusters, a built-in's walk (before late_initcall, so no bind triggers
+        // deferred work) keeps only the order within a cluster: its probes of different
+        // clusters commute (docs/explore.md, "Partial-order reduction of the boot").
+        if (clusters && !r.Module[drv])
+            JoinWithin(related, r.DriverDevices[drv], r.Cluster);
+        else
+            Join(related, r.DriverDevices[drv]);
     }
 
     private static void JoinWithin(Span<ulong> related, ulong set, ulong[] cluster)

@@ -56,7 +56,7 @@ public static class Successors
             if (!PartialOrder.Allowed(w.Machine, e, bound))
                 continue;
             var after = Kernel.Step(w, e);
-            ulong fp = Fingerprint.Of(after, options.Reduce, clusters);
+            ulong fp = Fingerprint.Of(after, options.Reduce, clusters, options.Symmetric);
             Violation? first = null;
             List<Violation>? all = null;
             var view = new StepView(w, e, after);
