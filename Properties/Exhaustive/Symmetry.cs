@@ -387,6 +387,8 @@ public sealed class Symmetries
     /// </summary>
     internal sealed class Work
     {
+        /// <summary>The symmetries the arrays below are sized for (a thread may explore several machines).</summary>
+        public Symmetries? Owner;
         public Permutation Permutation = new(0, 0, 0);
         public ulong[][] Keys = [];
         public int[][] Order = [];
@@ -434,13 +436,12 @@ public sealed class Symmetries
     {
         var work = _work ??= new Work();
         var m = _machine;
-        if (work.Permutation.Device.Length != m.Devices.Length || work.Permutation.Driver.Length != m.Drivers.Length
-            || work.Permutation.Instance.Length != m.Iommus.Length)
-            work.Permutation = new Permutation(m.Devices.Length, m.Drivers.Length, m.Iommus.Length);
-        if (work.Keys.Length != Classes.Length)
+        if (!ReferenceEquals(work.Owner, this))
         {
+            work.Permutation = new Permutation(m.Devices.Length, m.Drivers.Length, m.Iommus.Length);
             work.Keys = [.. Classes.Select(c => new ulong[c.Length])];
             work.Order = [.. Classes.Select(c => new int[c.Length])];
+            work.Owner = this;
         }
         work.Ties.Clear();
         long count = 1;
