@@ -130,6 +130,7 @@ public static class Fingerprint
         /// again only when which drivers and instances can still walk the bus list changed since
         /// the last world (most successors of a state, and most states of a level, share them).
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public ReadOnlySpan<ulong> BusRelation(World w, Reduction.Relations r, bool clusters, Permutation? p)
         {
             int devices = w.Machine.Devices.Length;
@@ -159,6 +160,7 @@ public static class Fingerprint
         }
 
         /// <summary>MASK with bit x moved to bit MAP[x].</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static ulong Moved(ulong mask, int[] map)
         {
             ulong moved = 0;
@@ -356,6 +358,7 @@ public static class Fingerprint
     }
 
     /// <summary>LIST itself without MAP; else its elements mapped, written into ROOM.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ReadOnlySpan<int> Mapped(ReadOnlySpan<int> list, int[]? map, Span<int> room)
     {
         if (map is null)
@@ -365,6 +368,7 @@ public static class Fingerprint
         return room[..list.Length];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Label(Span<int> labels, int id, ref int next)
     {
         if (id < 0 || id >= labels.Length)
@@ -374,6 +378,7 @@ public static class Fingerprint
         return labels[id];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static OpsRecord Ops(World w, bool anyLive, DmaOps ops, scoped Span<int> mappingLabel, ref int mappings, Permutation? p) => new()
     {
         Kind = (byte)ops.Kind,
@@ -384,6 +389,7 @@ public static class Fingerprint
         Live = (byte)(anyLive && ops.Mapping >= 0 && w.LiveMappings.Contains(ops.Mapping) ? 1 : 0),
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static byte Pack(bool a, bool b, bool c, bool d, bool e, bool f, bool g, bool h) =>
         (byte)((a ? 1 : 0) | (b ? 2 : 0) | (c ? 4 : 0) | (d ? 8 : 0) | (e ? 16 : 0) | (f ? 32 : 0) | (g ? 64 : 0) | (h ? 128 : 0));
 
@@ -407,6 +413,7 @@ public static class Fingerprint
         public byte Live;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Mapping(ref Encoder e, World w, int id, scoped Span<int> mappingLabel, ref int mappings)
     {
         e.Int(Label(mappingLabel, id, ref mappings));
@@ -418,14 +425,17 @@ public static class Fingerprint
         private readonly Span<byte> _buffer = buffer;
         public int Length { get; private set; }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Byte(byte b) => _buffer[Length++] = b;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Write<T>(in T value) where T : struct
         {
             MemoryMarshal.Write(_buffer[Length..], in value);
             Length += Unsafe.SizeOf<T>();
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Int(int v)
         {
             BinaryPrimitives.WriteInt32LittleEndian(_buffer[Length..], v);
@@ -438,6 +448,7 @@ public static class Fingerprint
             Length += 8;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Ints(ReadOnlySpan<int> values)
         {
             Int(values.Length);
@@ -445,6 +456,7 @@ public static class Fingerprint
                 Int(v);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Flags(bool a, bool b = false, bool c = false, bool d = false, bool e = false, bool f = false, bool g = false, bool h = false) =>
             Byte((byte)((a ? 1 : 0) | (b ? 2 : 0) | (c ? 4 : 0) | (d ? 8 : 0) | (e ? 16 : 0) | (f ? 32 : 0) | (g ? 64 : 0) | (h ? 128 : 0)));
     }

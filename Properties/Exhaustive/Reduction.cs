@@ -165,12 +165,15 @@ public static class Reduction
     }
 
     /// <summary>Whether driver DRV of W can still be registered (driver_register() of a built-in before late_initcall; a module at any time).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool DriverMayRegister(World w, Relations r, int drv) => r.Module[drv] || !w.DriverRegistered[drv] && !w.DeferredProbeEnabled;
 
     /// <summary>Whether instance INST of W can still register (and walk the bus list): not yet registered, or it can be undone.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool InstanceMayRegister(World w, Relations r, int inst) => !w.Instances[inst].Registered || r.Reregisters[inst];
 
     /// <summary>The drivers of W that can still register (<see cref="DriverMayRegister"/>), as a mask.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static ulong DriversThatMayRegister(World w, Relations r)
     {
         ulong mask = 0;
@@ -181,6 +184,7 @@ public static class Reduction
     }
 
     /// <summary>The instances of W that can still register (<see cref="InstanceMayRegister"/>), as a mask (at most 64 instances).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static ulong InstancesThatMayRegister(World w, Relations r)
     {
         ulong mask = 0;
@@ -213,6 +217,7 @@ public static class Reduction
     /// <see cref="BusRelation(World, Relations, Span{ulong}, bool)"/> from the masks of the drivers
     /// and instances that can still register (at most 64 instances).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void BusRelation(Relations r, ulong drivers, ulong instances, Span<ulong> related, bool clusters)
     {
         r.Siblings.AsSpan(0, related.Length).CopyTo(related);
@@ -222,6 +227,7 @@ public static class Reduction
             Join(related, r.InstanceDevices[BitOperations.TrailingZeroCount(s)]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void JoinDriver(Relations r, int drv, Span<ulong> related, bool clusters)
     {
         // With clusters, a built-in's walk (before late_initcall, so no bind triggers
@@ -242,6 +248,7 @@ public static class Reduction
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Join(Span<ulong> related, ulong set)
     {
         for (ulong s = set; s != 0; s &= s - 1)

@@ -271,6 +271,7 @@ public sealed class Permutation
         return a;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Reset()
     {
         for (int i = 0; i < Device.Length; i++)
@@ -282,6 +283,7 @@ public sealed class Permutation
     }
 
     /// <summary>Moves block FROM onto block TO: the k-th device, driver and instance of one to the k-th of the other.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Move(SymmetricBlock from, SymmetricBlock to)
     {
         for (int k = 0; k < from.Devices.Length; k++)
@@ -432,6 +434,7 @@ public sealed class Symmetries
     /// blocks are all alike, one order of them is enough. Returns the work, whose
     /// <see cref="Work.Count"/> candidates <see cref="Candidate"/> makes (none: only the identity).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal Work Prepare(World w, DeviceState[] states)
     {
         var work = _work ??= new Work();
@@ -483,6 +486,7 @@ public sealed class Symmetries
     }
 
     /// <summary>Candidate K (0 ≤ K &lt; <see cref="Work.Count"/>) of the world <see cref="Prepare"/> last put in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal Permutation Candidate(Work work, int k)
     {
         var p = work.Permutation;
@@ -509,6 +513,7 @@ public sealed class Symmetries
         return p;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool InTie(Work work, int cls, int position)
     {
         foreach (var (c, start, length) in work.Ties)
@@ -533,6 +538,7 @@ public sealed class Symmetries
     /// under any automorphism has the same key in the image world. <see cref="Untouched"/> for a
     /// block in its initial state.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ulong Key(World w, DeviceState[] states, SymmetricBlock block)
     {
         unchecked
@@ -577,11 +583,13 @@ public sealed class Symmetries
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Ops(DmaOps ops, SymmetricBlock block) => unchecked(
         (ulong)ops.Kind | (ulong)(ushort)Relative(ops.Owner, block.Drivers) << 8 | (ulong)(ushort)Relative(ops.Instance, block.Instances) << 24
         | (ulong)(ushort)ops.Generation << 40 | (ops.Mapping >= 0 ? 1UL << 63 : 0));
 
     /// <summary>X as its place in OWN plus 1024 when it is one of them, else X itself.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Relative(int x, int[] own)
     {
         if (x < 0)
@@ -590,6 +598,7 @@ public sealed class Symmetries
         return k >= 0 ? 1024 + k : x;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Mix(ulong h, ulong v)
     {
         unchecked

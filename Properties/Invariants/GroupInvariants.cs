@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Checker.Model.State;
 using Checker.Model.Topology;
 
@@ -133,6 +134,7 @@ public static class GroupInvariants
     /// different groups: what <see cref="NonAcsSiblingsShareGroup"/> reports, found without
     /// building the findings (most states of an exploration have none).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool AnySplit(World w, CanonicalPartition partition)
     {
         var bus = w.BusList.AsSpan();
