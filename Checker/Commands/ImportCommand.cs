@@ -41,7 +41,8 @@ public static class ImportCommand
             var kernelWord = parse.GetValue(kernel);
             KernelEra? era = kernelWord is null ? null
                 : KernelEras.Parse(kernelWord) ?? throw new UsageException($"--kernel {kernelWord}: {KernelEras.UnknownMessage(kernelWord)}");
-            var dump = lspciPaths.Length == 0 ? null : DumpFiles.ParseAll(lspciPaths, LspciDump.Read);
+            var names = SystemPciIds();
+            var dump = lspciPaths.Length == 0 ? null : DumpFiles.ParseAll(lspciPaths, files => LspciDump.Read(files, names));
             var input = ImportInputs.FromLspci(
                 Path.GetFileNameWithoutExtension(outPath),
                 dump,
@@ -52,7 +53,7 @@ public static class ImportCommand
                 Arch = Choice(parse.GetValue(arch), "--arch", [("arm64", Arch.Arm64), ("arm", Arch.Arm), ("x86", Arch.X86)]),
                 Firmware = Choice(parse.GetValue(firmware), "--firmware", [("acpi", Firmware.Acpi), ("dt", Firmware.Dt)]),
                 Kernel = era,
-                Names = SystemPciIds(),
+                Names = names,
             };
             var result = MachineImporter.Import(input);
             var guesses = result.Guesses.Concat(UnknownGroupMembers(input, result.Machine)).ToList();

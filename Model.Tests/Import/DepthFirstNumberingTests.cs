@@ -13,12 +13,15 @@ public class DepthFirstNumberingTests
     }
 
     /// <summary>The plan below bus 00 of a dump holding FUNCTIONS (bridges marked with a trailing *).</summary>
-    private static DepthFirstNumbering.Plan Plan(params string[] functions)
+    private static DepthFirstNumbering.Plan Plan(params string[] functions) => PlanListing(null, functions);
+
+    private static DepthFirstNumbering.Plan PlanListing(Func<VerboseDevice, bool>? listedOnlyWithLink, params string[] functions)
     {
         var devices = functions.Select(f => Function(f.TrimEnd('*'), f.EndsWith('*'))).ToList();
         var buses = devices.Select(d => (d.Address.Domain, d.Address.Bus)).ToHashSet();
         var unowned = buses.Where(b => b.Bus != 0).ToHashSet();
-        return DepthFirstNumbering.Best((0, 0), devices, new Dictionary<Bdf, int>(), new Dictionary<Bdf, int>(), unowned, new HashSet<(int, int)> { (0, 0) });
+        return DepthFirstNumbering.Best(
+            (0, 0), devices, new Dictionary<Bdf, int>(), new Dictionary<Bdf, int>(), unowned, new HashSet<(int, int)> { (0, 0) }, listedOnlyWithLink);
     }
 
     private static Dictionary<string, int> Owners(DepthFirstNumbering.Plan plan) =>
@@ -61,5 +64,25 @@ public class DepthFirstNumberingTests
         var plan = Plan("00:1c.0*", "00:1c.1*", "02:00.0");
         Assert.Equal(new Dictionary<string, int> { ["00:1c.1"] = 2 }, Owners(plan));
         Assert.Equal(0, plan.Gaps);
+    }
+
+    [Fact]
+    public void A_bridge_the_firmware_lists_only_with_a_link_is_not_read_as_empty_even_at_the_cost_of_a_gap()
+    {
+        // As Without_gaps_an_empty_bridge_is_preferred_to_a_skip, but 00:1c.0 is of a chip whose
+        // firmware hides it without a link: listed, so something is behind it, and bus 01 was skipped.
+        var plan = PlanListing(d => d.Address == new Bdf(0, 0, 0x1c, 0), "00:1c.0*", "00:1c.1*", "02:00.0");
+        Assert.Equal(new Dictionary<string, int> { ["00:1c.0"] = 2 }, Owners(plan));
+        Assert.Equal((new Bdf(0, 0, 0x1c, 1), 3), Assert.Single(plan.Empty));
+        Assert.Equal((0, 0, 1), (plan.Orphans, plan.HiddenEmpty, plan.Gaps));
+    }
+
+    [Fact]
+    public void When_every_reading_leaves_such_a_bridge_empty_the_fewest_are_and_the_count_says_so()
+    {
+        // Both ports are of such a chip and only one bus is in the dump: one of them must be empty.
+        var plan = PlanListing(d => d.IsBridge, "00:1c.0*", "00:1c.1*", "01:00.0");
+        Assert.Equal(new Dictionary<string, int> { ["00:1c.0"] = 1 }, Owners(plan));
+        Assert.Equal((0, 1, 0), (plan.Orphans, plan.HiddenEmpty, plan.Gaps));
     }
 }

@@ -29,6 +29,50 @@ public class DumpFormTests
     }
 
     [Fact]
+    public void The_reset_marking_variant_of_the_group_listing_is_read_without_its_marks()
+    {
+        // The group script that prints "[RESET]" before each function with a reset file, then a tab and
+        // `lspci -nns` (a Minisforum UM880 Pro's listing, docs/machines.md, fourth round).
+        var text = "root@pve:~# for iommu_group in $(find /sys/kernel/iommu_groups/ -maxdepth 1 -mindepth 1 -type d);do echo \"IOMMU group $(basename \"$iommu_group\")\"; "
+            + "for device in $(\\ls -1 \"$iommu_group\"/devices/); do if [[ -e \"$iommu_group\"/devices/\"$device\"/reset ]]; then echo -n \"[RESET]\"; fi; echo -n $'\\t';lspci -nns \"$device\"; done; done\n"
+            + "IOMMU group 7\n"
+            + "\t00:04.0 Host bridge [0600]: Advanced Micro Devices, Inc. [AMD] Phoenix Dummy Host Bridge [1022:14ea]\n"
+            + "[RESET]\t00:04.1 PCI bridge [0604]: Advanced Micro Devices, Inc. [AMD] Family 19h USB4/Thunderbolt PCIe tunnel [1022:14ef]\n"
+            + "IOMMU group 14\n"
+            + "[RESET]\t01:00.0 Non-Volatile memory controller [0108]: Micron/Crucial Technology P310 NVMe PCIe SSD (DRAM-less) [c0a9:5426] (rev 01)\n";
+        var groups = IommuGroupsListing.Parse("g.txt", text);
+        Assert.Equal(["0000:00:04.0", "0000:00:04.1"], groups[7].ToArray());
+        Assert.Equal(["0000:01:00.0"], groups[14].ToArray());
+        var devices = LspciListing.Parse("g.txt", text);
+        Assert.Equal(0x1022, devices[new Bdf(0, 0, 4, 1)].Vendor);
+        Assert.Equal(0x14ef, devices[new Bdf(0, 0, 4, 1)].Device);
+        Assert.Equal(0x060400, devices[new Bdf(0, 0, 4, 1)].ClassCode);
+    }
+
+    [Fact]
+    public void Lspci_v_gives_the_group_at_the_end_of_its_flags_line()
+    {
+        // `lspci -v` prints the group as the last item of `Flags:` (show_verbose() in pciutils' lspci.c,
+        // v3.7.0 on); -vv prints an `IOMMU group: N` line instead. Lines of an HP Spectre x360 14t-ea100's
+        // `lspci -v` (docs/machines.md, fourth round).
+        var text = "# lspci -v\n"
+            + "0000:00:0d.0 USB controller: Intel Corporation Tiger Lake-LP Thunderbolt 4 USB Controller (rev 02) (prog-if 30 [XHCI])\n"
+            + "\tSubsystem: Hewlett-Packard Company Device 89db\n"
+            + "\tFlags: bus master, medium devsel, latency 0, IRQ 127, IOMMU group 6\n"
+            + "\tMemory at 603f280000 (64-bit, non-prefetchable) [size=64K]\n\n"
+            + "0000:00:0d.2 USB controller: Intel Corporation Tiger Lake-LP Thunderbolt 4 NHI #0 (rev 02) (prog-if 40 [USB4 Host Interface])\n"
+            + "\tFlags: bus master, fast devsel, latency 0, IRQ 16, IOMMU group 6\n\n"
+            + "0000:00:1d.0 System peripheral: Intel Corporation Device 09ab\n"
+            + "\tFlags: fast devsel, IOMMU group 14\n\n"
+            + "0000:00:1f.5 Serial bus controller: Intel Corporation Tiger Lake-LP SPI Controller (rev 30)\n"
+            + "\tFlags: fast devsel\n";
+        var groups = IommuGroupsListing.Parse("v.txt", text);
+        Assert.Equal([6, 14], groups.Keys.ToArray());
+        Assert.Equal(["0000:00:0d.0", "0000:00:0d.2"], groups[6].ToArray());
+        Assert.Equal(["0000:00:1d.0"], groups[14].ToArray());
+    }
+
+    [Fact]
     public void Dmesg_T_and_journalctl_k_give_the_same_group_lines_and_version()
     {
         var human = "[Tue Sep  2 23:31:49 2025] Linux version 6.12.41+deb13-amd64 (debian-kernel@lists.debian.org)\n"

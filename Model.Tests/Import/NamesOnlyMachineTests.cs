@@ -35,8 +35,8 @@ public partial class NamesOnlyMachineTests
             Assert.True(bootExit is 0 or 1, bootErr);
             var groupsFile = File.Exists(Path.Combine(dir, "groups.txt")) ? "groups.txt" : "lspci.txt";
             var real = MachineSetTests.RealGroups(File.ReadAllText(Path.Combine(dir, groupsFile)));
-            // A listing whose names pci.ids gives to two chips (1022:57a3 and 57a4 are both `Matisse
-            // PCIe GPP Bridge`) cannot be read back exactly: expected-names-only.txt then holds the
+            // A listing whose names pci.ids gives to two chips that nothing in the listing tells apart
+            // cannot be read back exactly: expected-names-only.txt then holds the
             // documented difference of the names-only run.
             var namesOnlyFile = Path.Combine(dir, "expected-names-only.txt");
             var expected = File.ReadAllText(File.Exists(namesOnlyFile) ? namesOnlyFile : Path.Combine(dir, "expected.txt")).ReplaceLineEndings("\n").Trim();

@@ -45,6 +45,18 @@ public class PciIdsDatabaseTests
         Assert.Equal(0x030000, db.ClassOf("VGA compatible controller"));
     }
 
+    [Fact]
+    public void Devices_pci_ids_names_alike_are_all_known_and_a_name_of_its_own_has_none()
+    {
+        var db = PciIdsDatabase.Bundled();
+        // pci.ids names the X570 chipset's two kinds of downstream port alike.
+        Assert.Equal([0x57a3, 0x57a4], db.NamedAlike(0x1022, 0x57a4).Order());
+        Assert.Equal([0x57a3, 0x57a4], db.NamedAlike(0x1022, 0x57a3).Order());
+        Assert.Empty(db.NamedAlike(0x1022, 0x1483));
+        // A system pci.ids that lacks them: the bundled subset behind it answers.
+        Assert.Equal(2, PciIdsDatabase.Parse("8086  Intel Corporation\n\ta114  Some port\n").Then(db).NamedAlike(0x1022, 0x57a3).Length);
+    }
+
     private static ImportResult Import(PciIdsDatabase? names)
     {
         var dump = LspciDump.Read([("lspci.txt", Listing)]);

@@ -24,8 +24,12 @@ public sealed record LspciDump(
     /// <summary>The lines that show the kernel command line (`cat /proc/cmdline`, grub, Markdown prose), in file order.</summary>
     public ImmutableArray<CommandLineEvidence> KernelCommandLine { get; init; } = [];
 
-    /// <summary>Detects the form of each section of each file and reads it; a section of no lspci form is an error naming its first line.</summary>
-    public static LspciDump Read(IReadOnlyList<(string File, string Text)> files)
+    /// <summary>
+    /// Detects the form of each section of each file and reads it; a section of no lspci form is an
+    /// error naming its first line. NAMES (pci.ids) gives IDs to a listing without -nn where the tree
+    /// is inferred from it.
+    /// </summary>
+    public static LspciDump Read(IReadOnlyList<(string File, string Text)> files, PciIdsDatabase? names = null)
     {
         ArgumentNullException.ThrowIfNull(files);
         LspciTree? tree = null;
@@ -57,7 +61,7 @@ public sealed record LspciDump(
         }
         var guesses = new List<Guess>();
         var facts = listing.Count > 0 ? listing.ToImmutable() : null;
-        tree ??= TreeInference.FromListing(facts!, guesses);
+        tree ??= TreeInference.FromListing(facts!, guesses, names);
         if (facts is not null)
             Limits(facts, guesses);
         return new LspciDump(tree, facts, GroupsOf(facts), [.. guesses]) { KernelCommandLine = commandLine.ToImmutable() };

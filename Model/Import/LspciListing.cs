@@ -59,6 +59,8 @@ public static class LspciListing
     public static readonly Regex Header = new(
         $"^(?<path>{Address}(?:/(?:[0-9a-fA-F]{{2}}:)?[0-9a-fA-F]{{2}}\\.[0-7])*)\\s+(?<class>[^:\\[]+?)(?:\\s*\\[(?<classid>[0-9a-fA-F]{{4}})\\])?:\\s*(?<rest>.*)$");
     private static readonly Regex GroupHeading = new("^IOMMU [Gg]roup (?<id>\\d+)(?::|\\s|$)\\s*(?<rest>.*)$");
+    /// <summary>The mark the reset-listing variant of the group script prints before a function that has a `reset` file.</summary>
+    private static readonly Regex ResetMark = new("^\\[RESET\\]\\s*(?<rest>.*)$");
     private static readonly Regex Ids = new("\\[(?<v>[0-9a-fA-F]{4}):(?<d>[0-9a-fA-F]{4})\\](?!.*\\[[0-9a-fA-F]{4}:[0-9a-fA-F]{4}\\])");
     private static readonly Regex UnknownIds = new("\\bDevice (?<v>[0-9a-fA-F]{4}):(?<d>[0-9a-fA-F]{4})\\b");
     private static readonly Regex ProgIf = new("\\(prog-if (?<p>[0-9a-fA-F]{2})");
@@ -66,6 +68,8 @@ public static class LspciListing
     private static readonly Regex AcsLine = new("^(ACSCap|ACSCtl):\\s+((?:\\w+[+-]\\s*)+)$");
     private static readonly Regex BusLine = new("^Bus: primary=(?<p>[0-9a-fA-F]{2}), secondary=(?<s>[0-9a-fA-F]{2}), subordinate=(?<u>[0-9a-fA-F]{2})");
     private static readonly Regex GroupLine = new("^IOMMU group: (?<id>\\d+)$");
+    /// <summary>`lspci -v`'s group: the last item of its `Flags:` line (show_verbose() in pciutils' lspci.c, v3.7.0 on).</summary>
+    private static readonly Regex FlagsGroup = new(", IOMMU group (?<id>\\d+)$");
     private static readonly Regex StatusCap = new("^Status:\\s+Cap([+-])");
     private static readonly Regex VfCounts = new("Total VFs: (\\d+), Number of VFs: (\\d+)");
     private static readonly Regex VfOffset = new("^VF offset: (\\d+), stride: (\\d+)");
@@ -173,6 +177,10 @@ public static class LspciListing
                     continue;
                 }
             }
+            // The group script's variant that marks functions with a reset method (`if [[ -e .../reset ]]; then
+            // echo -n "[RESET]"; fi; echo -n $'\t'; lspci -nns ...`): the mark is the script's, the rest lspci's.
+            if (group is not null && IsResetMarked(t))
+                t = ResetMark.Match(t).Groups["rest"].Value;
             if (Header.Match(t) is { Success: true } h)
             {
                 var path = h.Groups["path"].Value.Split('/');
@@ -227,13 +235,19 @@ public static class LspciListing
 
     /// <summary>The rest of a wrapped device line: not a field, not a device line, not a heading.</summary>
     private static bool IsContinuation(string next) =>
-        !char.IsWhiteSpace(next[0]) && !Starts(next) && !FieldKeys.Any(k => next.StartsWith(k, StringComparison.Ordinal));
+        !char.IsWhiteSpace(next[0]) && !Starts(next) && !IsResetMarked(next) && !FieldKeys.Any(k => next.StartsWith(k, StringComparison.Ordinal));
+
+    /// <summary>A device line of the reset-marking group script: `[RESET]`, then the lspci line.</summary>
+    private static bool IsResetMarked(string line) =>
+        ResetMark.Match(line.Trim()) is { Success: true } rm && Header.IsMatch(rm.Groups["rest"].Value);
 
     private static VerboseDevice Field(string file, int line, string t, VerboseDevice dev,
         ref string? capability, ref AcsFlags? acsCap, ref int? totalVfs, ref int? numVfs)
     {
         if (t.StartsWith("Capabilities: <access denied>", StringComparison.Ordinal))
             return dev with { CapabilitiesHidden = true };
+        if (t.StartsWith("Flags:", StringComparison.Ordinal) && FlagsGroup.Match(t) is { Success: true } fg)
+            return dev with { VerboseFields = true, IommuGroup = int.Parse(fg.Groups["id"].Value, CultureInfo.InvariantCulture) };
         if (t.StartsWith("Flags:", StringComparison.Ordinal) || t.StartsWith("Control:", StringComparison.Ordinal))
             return dev with { VerboseFields = true };
         if (t.StartsWith("Status:", StringComparison.Ordinal))

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using Checker.Model.State;
 
 namespace Checker.Model.Import;
 
@@ -34,11 +35,17 @@ public sealed class PciIdsDatabase
         string? vendorName = null;
         int vendorId = 0;
         ImmutableDictionary<string, int>.Builder? devices = null;
+        var named = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var alike = ImmutableDictionary.CreateBuilder<(int, int), ImmutableArray<int>>();
         int? baseClass = null;
         void FlushVendor()
         {
             if (vendorName is not null && devices is not null)
                 vendors.Add((vendorName, vendorId, devices.ToImmutable()));
+            foreach (var ids in named.Values.Where(ids => ids.Count > 1))
+                foreach (int id in ids)
+                    alike.TryAdd((vendorId, id), [.. ids]);
+            named.Clear();
             vendorName = null;
             devices = null;
         }
@@ -62,8 +69,13 @@ public sealed class PciIdsDatabase
                     continue;
                 if (baseClass is int bc && vendorName is null)
                     classes.TryAdd(name, bc << 16 | id.Value << 8);
-                else
-                    devices?.TryAdd(name, id.Value);
+                else if (devices is not null)
+                {
+                    devices.TryAdd(name, id.Value);
+                    if (!named.TryGetValue(name, out var ids))
+                        named[name] = ids = [];
+                    ids.Add(id.Value);
+                }
                 continue;
             }
             var (vid, vname) = Entry(line);
@@ -75,8 +87,24 @@ public sealed class PciIdsDatabase
         }
         FlushVendor();
         // Longest vendor names first, so `Intel Corporation` never shadows a longer name that starts with it.
-        return new PciIdsDatabase([.. vendors.OrderByDescending(v => v.Item1.Length)], classes.ToImmutable()) { Version = VersionOf(text) };
+        return new PciIdsDatabase([.. vendors.OrderByDescending(v => v.Item1.Length)], classes.ToImmutable())
+        {
+            Version = VersionOf(text),
+            Alike = alike.ToImmutable(),
+        };
     }
+
+    /// <summary>Per vendor and device: every device of the vendor that pci.ids gives the same name (the device itself included), where there are two or more.</summary>
+    private ImmutableDictionary<(int, int), ImmutableArray<int>> Alike { get; init; } = ImmutableDictionary<(int, int), ImmutableArray<int>>.Empty;
+
+    /// <summary>
+    /// The devices of VENDOR that this database (or, where it has none, its fallback) names exactly
+    /// as it names DEVICE, DEVICE included; empty when the name is the device's alone. A listing
+    /// without -nn cannot tell such devices apart by their name (pci.ids names 1022:57a3 and 57a4
+    /// both `Matisse PCIe GPP Bridge`).
+    /// </summary>
+    public ImmutableArray<int> NamedAlike(int vendor, int device) =>
+        Alike.TryGetValue((vendor, device), out var ids) ? ids : Fallback?.NamedAlike(vendor, device) ?? [];
 
     /// <summary>
     /// The vendor and device IDs of an lspci description without -nn: a vendor name the text
@@ -104,7 +132,7 @@ public sealed class PciIdsDatabase
 
     /// <summary>This database, then <paramref name="fallback"/> for what it does not know.</summary>
     public PciIdsDatabase Then(PciIdsDatabase fallback) =>
-        new(_vendors, _classes) { Version = Version, Source = Source, Fallback = fallback };
+        new(_vendors, _classes) { Version = Version, Source = Source, Fallback = fallback, Alike = Alike };
 
     private (int Vendor, int? Device, string Source)? FindHere(string description)
     {
@@ -173,11 +201,13 @@ public sealed class PciIdsDatabase
     /// </summary>
     public static PciIdsDatabase Bundled()
     {
-        using var stream = typeof(PciIdsDatabase).Assembly.GetManifestResourceStream(BundledResource)
-            ?? throw new InvalidOperationException($"resource {BundledResource} is missing from the build");
-        using var reader = new StreamReader(stream);
-        var db = Parse(reader.ReadToEnd());
-        return new PciIdsDatabase(db._vendors, db._classes) { Version = db.Version, Source = $"the bundled subset of pci.ids (version {db.Version})" };
+        var db = Parse(EmbeddedTable.Text(BundledResource, "pci-ids-subset.ids"));
+        return new PciIdsDatabase(db._vendors, db._classes)
+        {
+            Version = db.Version,
+            Source = $"the bundled subset of pci.ids (version {db.Version})",
+            Alike = db.Alike,
+        };
     }
 
     /// <summary>The version the database's header states, or null.</summary>

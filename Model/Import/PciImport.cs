@@ -61,7 +61,7 @@ public static class PciImport
             var verbose = input.Verbose?.GetValueOrDefault(d.Address);
             var baseDev = Base(input, name);
             var enumerated = input.Dmesg?.Enumerated.GetValueOrDefault(name);
-            var ids = IdsOf(input, d, verbose, baseDev, enumerated, guesses);
+            var ids = IdsOf(input, d, verbose, baseDev, enumerated, byParent, guesses);
             // A dump with capability lists (or the base) says it all; otherwise another machine's root dump of the chip may.
             idsOf[d.Address] = ids;
             (ushort, ushort)? parentIds = d.Parent is { } pa && idsOf.GetValueOrDefault(pa) is { Vendor: int pv, Device: int pd } ? ((ushort)pv, (ushort)pd) : null;
@@ -92,24 +92,27 @@ public static class PciImport
         input.Base is { } b && b.DeviceIndex(name) is var i and >= 0 ? b.Devices[i].Pci : null;
 
     /// <summary>Vendor, device, class and whether an ACS capability exists, where the dump tells them (the base's otherwise).</summary>
-    private static PciIds? IdsOf(ImportInputs input, TreeDevice d, VerboseDevice? v, PciInfo? baseDev, EnumeratedPci? enumerated, List<Guess> guesses)
+    private static PciIds? IdsOf(ImportInputs input, TreeDevice d, VerboseDevice? v, PciInfo? baseDev, EnumeratedPci? enumerated,
+        ILookup<Bdf?, TreeDevice> byParent, List<Guess> guesses)
     {
         var tree = MachineDefaults.TreeIdsOf(d.Description);
         bool? acsCap = v is null ? null : v.AcsCapabilityListed ? true : v.CapabilitiesShown ? false : null;
         // The dmesg's enumeration line has the IDs and class even where lspci ran without -nn.
         var ids = new PciIds(v?.Vendor ?? tree?.Vendor ?? enumerated?.Vendor, v?.Device ?? tree?.Device ?? enumerated?.DeviceId,
             v?.ClassCode ?? enumerated?.ClassCode, acsCap);
-        ids = Named(input, d, v, ids, guesses);
+        ids = Named(input, d, v, ids, byParent, guesses);
         return ids == new PciIds(null, null, null, null) ? baseDev?.Ids : ids;
     }
 
     /// <summary>Without -nn: the IDs pci.ids gives the printed names (each one a guess).</summary>
-    private static PciIds Named(ImportInputs input, TreeDevice d, VerboseDevice? v, PciIds ids, List<Guess> guesses)
+    private static PciIds Named(ImportInputs input, TreeDevice d, VerboseDevice? v, PciIds ids, ILookup<Bdf?, TreeDevice> byParent, List<Guess> guesses)
     {
         if (input.Names is not { } db)
             return ids;
         if (ids.Vendor is null && db.Find(v?.Description is { Length: > 0 } text ? text : d.Description) is { } found)
         {
+            if (found.Device is int named && found.Source != "lspci's numeric name" && db.NamedAlike(found.Vendor, named) is { Length: > 1 } alike)
+                found = found with { Device = OneOfAlike(input, db, d, found.Vendor, named, alike, byParent, guesses) };
             ids = ids with { Vendor = found.Vendor, Device = found.Device };
             guesses.Add(new Guess(GuessSubject.Device(d.Address.ToString()), found.Device is int dev
                 ? found.Source == "lspci's numeric name"
@@ -120,6 +123,36 @@ public static class PciImport
         if (ids.Class is null && v is not null && db.ClassOf(v.ClassName) is int cls)
             ids = ids with { Class = cls };
         return ids;
+    }
+
+    /// <summary>
+    /// Which of the devices pci.ids names alike (ALIKE, NAMED the first) bridge D is, by what sits
+    /// behind it: the one pci-capabilities.tsv has rows `[behind]` for a function below D (the
+    /// X570 chipset's 1022:57a4 ports hold the SATA, USB and Reserved SPP functions the table read
+    /// behind 57a4, where its 57a3 ports hold slots). Otherwise the first, with a guess that says so.
+    /// </summary>
+    private static int OneOfAlike(ImportInputs input, PciIdsDatabase db, TreeDevice d, int vendor, int named, ImmutableArray<int> alike,
+        ILookup<Bdf?, TreeDevice> byParent, List<Guess> guesses)
+    {
+        var others = string.Join(", ", alike.Where(a => a != named).Select(a => $"{vendor:x4}:{a:x4}"));
+        if (d.IsBridge && input.Facts is { } facts)
+        {
+            var below = byParent[d.Address]
+                .Select(c => db.Lookup(input.Verbose?.GetValueOrDefault(c.Address)?.Description is { Length: > 0 } t ? t : c.Description))
+                .OfType<(int Vendor, int? Device)>().Where(c => c.Device is not null).Select(c => (c.Vendor, Device: c.Device!.Value)).Distinct().ToList();
+            var placed = alike.Where(a => below.Any(c => facts.HasRowsBehind((ushort)c.Vendor, (ushort)c.Device, ((ushort)vendor, (ushort)a)))).ToList();
+            if (placed.Count == 1)
+            {
+                var child = below.First(c => facts.HasRowsBehind((ushort)c.Vendor, (ushort)c.Device, ((ushort)vendor, (ushort)placed[0])));
+                guesses.Add(new Guess(GuessSubject.Device(d.Address.ToString()), $"pci.ids names {vendor:x4}:{named:x4} and {others} alike (no -nn): "
+                    + $"{vendor:x4}:{placed[0]:x4} taken, since {child.Vendor:x4}:{child.Device:x4} sits behind this bridge and pci-capabilities.tsv "
+                    + $"read that chip behind {vendor:x4}:{placed[0]:x4}"));
+                return placed[0];
+            }
+        }
+        guesses.Add(new Guess(GuessSubject.Device(d.Address.ToString()), $"pci.ids names {vendor:x4}:{named:x4} and {others} alike (no -nn): "
+            + $"the first, {vendor:x4}:{named:x4}, taken; nothing behind it tells them apart"));
+        return named;
     }
 
     private static PcieType TypeOf(TreeDevice d, VerboseDevice? v, PciInfo? baseDev, Dictionary<Bdf, PcieType> types, EnumeratedPci? enumerated,

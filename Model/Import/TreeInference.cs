@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Checker.Model.Import.Hardware;
 
 namespace Checker.Model.Import;
 
@@ -11,7 +12,8 @@ namespace Checker.Model.Import;
 /// </summary>
 public static class TreeInference
 {
-    public static LspciTree FromListing(ImmutableDictionary<Bdf, VerboseDevice> listing, List<Guess> guesses)
+    /// <summary>The tree of LISTING; NAMES, where given, maps a listing without -nn back to IDs for bridge-presence.tsv.</summary>
+    public static LspciTree FromListing(ImmutableDictionary<Bdf, VerboseDevice> listing, List<Guess> guesses, PciIdsDatabase? names = null)
     {
         var devices = listing.Values.OrderBy(d => d.Address.Domain).ThenBy(d => d.Address.Bus).ThenBy(d => d.Address.Devfn).ToList();
         var secondary = new Dictionary<Bdf, int>();
@@ -67,7 +69,19 @@ public static class TreeInference
             var next = pending[0];
             done.Add(next);
             order.Add(next);
-            var plan = DepthFirstNumbering.Best(next, devices, secondary, subordinate, unowned, roots);
+            var presence = BridgePresence.Default;
+            bool ListedOnlyWithLink(VerboseDevice d) => presence.ListedOnlyWithLink(WithIds(d, names));
+            var plan = DepthFirstNumbering.Best(next, devices, secondary, subordinate, unowned, roots, ListedOnlyWithLink);
+            var bare = DepthFirstNumbering.Best(next, devices, secondary, subordinate, unowned, roots);
+            if (!bare.Taken.SequenceEqual(plan.Taken))
+            {
+                // Only the table decided between readings the bus numbers allow: say which bridges it kept from being empty.
+                var emptyThen = bare.Empty.Select(e => e.Bridge).Where(b => ListedOnlyWithLink(listing[b])).ToList();
+                if (emptyThen.Count > 0)
+                    guesses.Add(new Guess(GuessSubject.Machine, $"below bus {next.Bus:x2} the bus numbers also fit a reading that leaves "
+                        + string.Join(", ", emptyThen.Select(b => $"{b} ({ChipName(WithIds(listing[b], names), presence)})")) + " empty; it is not taken: "
+                        + "the firmware lists that chip only with a link behind it (bridge-presence.tsv)"));
+            }
             foreach (var (bridge, bus, gap) in plan.Taken)
             {
                 var key = (bridge.Domain, bus);
@@ -94,6 +108,13 @@ public static class TreeInference
             secondary.TryGetValue(d.Address, out var sec) ? sec : null, d.Description, d.Line, d.IsBridge)).ToImmutableArray();
         return new LspciTree(hostBridges, tree);
     }
+
+    /// <summary>D with the IDs pci.ids gives its printed name, where the listing has none (no -nn).</summary>
+    private static VerboseDevice WithIds(VerboseDevice d, PciIdsDatabase? names) =>
+        d.Device is null && names?.Lookup(d.Description) is (int vendor, int device) ? d with { Vendor = vendor, Device = device } : d;
+
+    private static string ChipName(VerboseDevice d, BridgePresence presence) =>
+        presence.Lookup((ushort)d.Vendor!.Value, (ushort)d.Device!.Value) is { } row ? $"{d.Vendor:x4}:{d.Device:x4} {row.Name}" : $"{d.Vendor:x4}:{d.Device:x4}";
 
     /// <summary>A host bridge function (class 0600), which sits on a root bus.</summary>
     public static bool IsHostBridge(VerboseDevice d) => d.ClassCode >> 8 == 0x0600 || d.ClassName == "Host bridge";

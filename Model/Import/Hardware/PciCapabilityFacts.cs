@@ -77,26 +77,19 @@ public sealed class PciCapabilityFacts
     public PciCapabilityFact? Lookup(ushort vendor, ushort device, (ushort Vendor, ushort Device)? parent) =>
         parent is { } p && _byId.TryGetValue((vendor, device, (uint)p.Vendor << 16 | p.Device), out var placed) ? placed : Lookup(vendor, device);
 
-    private static PciCapabilityFacts Load()
-    {
-        using var stream = typeof(PciCapabilityFacts).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"{FileName} is not embedded in the Model assembly");
-        using var reader = new StreamReader(stream);
-        return Parse(reader.ReadToEnd());
-    }
+    /// <summary>Whether the table has rows of VENDOR:DEVICE marked `[behind PARENT]`: the chip was read sitting behind that bridge chip.</summary>
+    public bool HasRowsBehind(ushort vendor, ushort device, (ushort Vendor, ushort Device) parent) =>
+        _byId.ContainsKey((vendor, device, (uint)parent.Vendor << 16 | parent.Device));
+
+    private static PciCapabilityFacts Load() => Parse(EmbeddedTable.Text(ResourceName, FileName));
 
     /// <summary>Reads the table text; a malformed row, or two rows of one chip that conflict unmarked, is an error naming the line.</summary>
     public static PciCapabilityFacts Parse(string text)
     {
         var rows = ImmutableArray.CreateBuilder<PciCapabilityFact>();
         var lines = new List<int>();
-        int line = 0;
-        foreach (var raw in text.Split('\n'))
+        foreach (var (line, s) in EmbeddedTable.Rows(text))
         {
-            line++;
-            var s = raw.TrimEnd('\r');
-            if (s.Length == 0 || s.StartsWith('#'))
-                continue;
             rows.Add(ParseRow(s, line));
             lines.Add(line);
         }

@@ -208,25 +208,14 @@ public static class PciQuirks
         _ => true,
     };
 
-    private static ImmutableArray<QuirkRow> Load()
-    {
-        using var stream = typeof(PciQuirks).Assembly.GetManifestResourceStream("Checker.Model.Topology.Quirks.pci-quirks.tsv")
-            ?? throw new InvalidOperationException("pci-quirks.tsv is not embedded in the Model assembly");
-        using var reader = new StreamReader(stream);
-        return Parse(reader.ReadToEnd());
-    }
+    private static ImmutableArray<QuirkRow> Load() => Parse(EmbeddedTable.Text("Checker.Model.Topology.Quirks.pci-quirks.tsv", "pci-quirks.tsv"));
 
     /// <summary>Reads the table text; a malformed row is an error naming its line.</summary>
     public static ImmutableArray<QuirkRow> Parse(string text)
     {
         var rows = ImmutableArray.CreateBuilder<QuirkRow>();
-        int line = 0;
-        foreach (var raw in text.Split('\n'))
+        foreach (var (line, s) in EmbeddedTable.Rows(text))
         {
-            line++;
-            var s = raw.TrimEnd('\r');
-            if (s.Length == 0 || s.StartsWith('#'))
-                continue;
             var f = s.Split('\t');
             if (f.Length != 8)
                 throw new FormatException($"pci-quirks.tsv:{line}: expected 8 tab-separated columns, got {f.Length}");
