@@ -226,10 +226,18 @@ public static class Quick
     /// <summary>Where a BFS state's time goes: events, steps, fingerprints, invariant checks (one core, Stopwatch).</summary>
     private static void Breakdown(Machine m, Invariant inv)
     {
+        // BENCH_BREAKDOWN_DEPTH (default 3): the depth of the sampled states; BFS to the D05's
+        // 6-event counterexample spends most of its time on levels 4 and 5.
+        int depth = int.TryParse(Environment.GetEnvironmentVariable("BENCH_BREAKDOWN_DEPTH"), out int dd) ? dd : 3;
         var boot = Successors.Stored(Kernel.Boot(m));
         var states = new List<World> { boot };
-        for (int d = 0; d < 3; d++)
-            states = [.. states.SelectMany(w => Successors.Events(w, GenConfig.Default).Select(e => Successors.Stored(Kernel.Step(w, e)))).Take(4000)];
+        for (int d = 0; d < depth; d++)
+        {
+            var next = states.SelectMany(w => Successors.Events(w, GenConfig.Default).Select(e => Successors.Stored(Kernel.Step(w, e)))).ToList();
+            // Every k-th state rather than the first ones, so the sample spans the level.
+            int stride = Math.Max(1, next.Count / 4000);
+            states = [.. next.Where((_, i) => i % stride == 0).Take(4000)];
+        }
         for (int round = 0; round < 3; round++)
         {
             var sw = Stopwatch.StartNew();
@@ -250,13 +258,18 @@ public static class Quick
                 x ^= Fingerprint.Of(a);
             double tFp = sw.Elapsed.TotalMilliseconds;
             sw.Restart();
+            ulong xr = 0;
+            foreach (var (_, _, a) in pairs)
+                xr ^= Fingerprint.Of(a, reduce: true);
+            double tFpReduced = sw.Elapsed.TotalMilliseconds;
+            sw.Restart();
             int v = 0;
             foreach (var (b, e, a) in pairs)
                 if (inv.Check(new StepView(b, e, a)) is not null)
                     v++;
             double tInv = sw.Elapsed.TotalMilliseconds;
-            Console.WriteLine($"{states.Count} states, {n} transitions: events {tEvents:F0} ms, steps {tSteps:F0} ms, fingerprints {tFp:F0} ms, invariant {tInv:F0} ms (fingerprints xor {x:X16}, {v} violations)");
-            Console.WriteLine($"  per transition: events {tEvents * 1000 / n:F2} µs, step {tSteps * 1000 / n:F2} µs, fp {tFp * 1000 / n:F2} µs, inv {tInv * 1000 / n:F2} µs");
+            Console.WriteLine($"{states.Count} states at depth {depth}, {n} transitions: events {tEvents:F0} ms, steps {tSteps:F0} ms, fingerprints {tFp:F0} ms, reduced {tFpReduced:F0} ms, invariant {tInv:F0} ms (fingerprints xor {x:X16}, reduced {xr:X16}, {v} violations)");
+            Console.WriteLine($"  per transition: events {tEvents * 1000 / n:F2} µs, step {tSteps * 1000 / n:F2} µs, fp {tFp * 1000 / n:F2} µs, reduced fp {tFpReduced * 1000 / n:F2} µs, inv {tInv * 1000 / n:F2} µs");
         }
     }
 

@@ -123,7 +123,8 @@ public sealed record ExploreDocument(
     bool Vacuous = false,
     string? VacuousReason = null,
     bool Reduced = true,
-    ImmutableArray<long>? Levels = null);
+    ImmutableArray<long>? Levels = null,
+    bool Symmetric = false);
 
 /// <summary>Figures of one matrix cell.</summary>
 public sealed record MatrixCellStatsDocument(long Steps, long Milliseconds);

@@ -72,7 +72,7 @@ public sealed record ExploreReport(
             Outcome.Split is { } w ? new ShardWorkDocument(w.Level, w.FrontierStates, w.KeptStates, w.PrefixStates, w.PrefixTransitions, Outcome.Transitions - w.PrefixTransitions) : null),
         Verdict.Kind == VerdictKind.Vacuous,
         Verdict.Kind == VerdictKind.Vacuous ? Verdicts[0].Verdict.Reason : null,
-        Options.Reduce, Outcome.Levels);
+        Options.Reduce, Outcome.Levels, Options.Symmetric && Machine is not null && Symmetry.Of(Machine) is not null);
 
     /// <summary>A JUnit report: one test case per property, failed with its counterexample, skipped when unfinished, or passed.</summary>
     public string Junit() =>

@@ -31,7 +31,8 @@ public class PartialOrderTests
     private static Machine Load(string name) => name == "split-group" ? SmallMachines.SplitGroup() : ScenarioFiles.Load(name);
 
     private static ExploreOptions Options(ImmutableArray<Invariant> invariants, int depth, bool por) =>
-        new(invariants, Strategy.Bfs, depth, null, Shard.Whole, GenConfig.Default.WithFaults(), KeepVisited: true, PartialOrder: por);
+        new ExploreOptions(invariants, Strategy.Bfs, depth, null, Shard.Whole, GenConfig.Default.WithFaults(), KeepVisited: true, PartialOrder: por)
+            with { Symmetry = false }; // --por turns symmetry off: compare it with the reduced fingerprint alone
 
     [Theory]
     [MemberData(nameof(Machines))]

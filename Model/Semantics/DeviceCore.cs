@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Checker.Model.State;
 
 namespace Checker.Model.Semantics;
@@ -9,6 +10,7 @@ public static partial class Kernel
     /// notifier sees it, then bus_probe_device() tries the registered matching drivers. Fault
     /// injections armed before the device existed stay armed.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static World DeviceAdd(World w, int dev)
     {
         var old = w.Device(dev);
@@ -29,6 +31,7 @@ public static partial class Kernel
     /// the first that binds, or when a device link makes the device wait (and in v6.15 when
     /// dma_configure defers: really_probe() returns that -EPROBE_DEFER negative).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static World DeviceAttach(World w, int dev)
     {
         foreach (int drv in w.RegisteredDrivers)
@@ -48,6 +51,7 @@ public static partial class Kernel
     /// Mirrors driver_register() and driver_attach(): the driver joins its bus, and every unbound
     /// matching device on the bus is tried in bus-list order, all in this one event.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static World DriverRegister(World w, int drv)
     {
         w = w with

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Checker.Model.Events;
 using Checker.Model.State;
 
@@ -15,6 +16,7 @@ public static partial class Kernel
         return WhyDisabledNow(w, e, m) ?? OutOfTimeOrder(w, e);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string? WhyDisabledNow(World w, Event e, Machine m)
     {
         return e switch

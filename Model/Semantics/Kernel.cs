@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Checker.Model.Events;
 using Checker.Model.State;
 
@@ -24,6 +25,7 @@ public static partial class Kernel
     /// log shows a timed action at its `at:` and the timeout at its time. The step's trace is
     /// cleared. An event that is not enabled in W changes nothing but the clock and says so.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static World Step(World w, Event e, long? atMicros)
     {
         long clock = (atMicros ?? TimeOf(w, e)) is long at && at > w.Clock ? at : w.Clock + 1000;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Checker.Model.Events;
 using Checker.Model.State;
 
@@ -13,6 +14,7 @@ public static partial class Kernel
     /// links, then dev->driver and dma_configure, then the driver's probe, with teardown on failure. Ordering matters: the
     /// group is allocated inside dma_configure, so it is the probe order that decides groups.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (World World, ProbeOutcome Outcome) ReallyProbe(World w, int dev, int drv)
     {
         var m = w.Machine;
@@ -131,6 +133,7 @@ public static partial class Kernel
     /// pending list), then the device leaves the deferred lists and, once deferred probing is
     /// enabled, a trigger is queued. An IOMMU driver binding its instance's device registers it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static World DriverBound(World w, int dev, int drv)
     {
         w = DeviceLinksDriverBound(w, dev);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 
@@ -159,6 +160,7 @@ public sealed record World(
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public DeviceState Device(int d)
     {
         for (var o = _overlay; o is not null; o = o.Parent)

@@ -28,7 +28,7 @@ public static class Bfs
         var clock = Stopwatch.StartNew();
         var run = new Search(options);
         var boot = Successors.Stored(Kernel.Boot(m));
-        run.Visit(Fingerprint.Of(boot, options.Reduce, options.Clusters));
+        run.Visit(Fingerprint.Of(boot, options.Reduce, options.Clusters, options.Symmetric));
         bool por = options.PartialOrder;
         var tree = new PathTree(por);
         int depth = 0;

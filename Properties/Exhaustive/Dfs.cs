@@ -18,7 +18,7 @@ public static class Dfs
         var clock = Stopwatch.StartNew();
         var run = new Search(options);
         var boot = Successors.Stored(Kernel.Boot(m));
-        run.Visit(Fingerprint.Of(boot, options.Reduce));
+        run.Visit(Fingerprint.Of(boot, options.Reduce, clusters: false, options.Symmetric));
         var stack = new Stack<(World World, EventPath EventPath)>();
         stack.Push((boot, EventPath.Empty));
         var transitions = new List<Transition>();
@@ -78,7 +78,7 @@ public static class RandomWalks
         var clock = Stopwatch.StartNew();
         var run = new Search(options);
         var boot = Successors.Stored(Kernel.Boot(m));
-        run.Visit(Fingerprint.Of(boot, options.Reduce));
+        run.Visit(Fingerprint.Of(boot, options.Reduce, clusters: false, options.Symmetric));
         bool stopped = false;
         int walks = 0;
         while (walks < MaxWalks && !stopped)

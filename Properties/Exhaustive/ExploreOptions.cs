@@ -60,6 +60,20 @@ public sealed record ExploreOptions(
     public bool Reduce { get; init; } = true;
 
     /// <summary>
+    /// Worlds that an automorphism of the machine (an exchange of blocks identical up to names,
+    /// <see cref="Exhaustive.Symmetry"/>) maps onto each other are one state (docs/explore.md,
+    /// "Symmetry"): on by default; `explore --no-symmetry` turns it off.
+    /// </summary>
+    public bool Symmetry { get; init; } = true;
+
+    /// <summary>
+    /// Whether this run quotients by the machine's symmetries: <see cref="Symmetry"/> over the reduced
+    /// fingerprint (`--no-reduce` is the plain fingerprint, for comparison), and not with `--por`,
+    /// whose keys and persistent sets follow device order.
+    /// </summary>
+    public bool Symmetric => Symmetry && Reduce && !PartialOrder;
+
+    /// <summary>
     /// `--por` without injected probe failures, over the reduced fingerprint: the cluster
     /// fingerprint (<see cref="Fingerprint.Of(Model.State.World, bool, bool)"/>) and the
     /// persistent sets of the boot (<see cref="Exhaustive.PartialOrder.BootAmple"/>; docs/explore.md).

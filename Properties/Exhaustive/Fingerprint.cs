@@ -31,14 +31,40 @@ public static class Fingerprint
     /// deferred lists keep only the relative order of devices of one cluster (for the bus list:
     /// of a built-in driver's walk; a module's walk and the other relations keep theirs).
     /// </summary>
-    public static ulong Of(World w, bool reduce, bool clusters)
+    public static ulong Of(World w, bool reduce, bool clusters) => Of(w, reduce, clusters, symmetric: false);
+
+    /// <summary>
+    /// With SYMMETRIC as well (the default of `explore`, not with `--por`: docs/explore.md,
+    /// "Symmetry"), the least fingerprint of the worlds that the machine's automorphisms
+    /// (<see cref="Symmetry"/>) make of W with its interchangeable blocks in canonical order: two
+    /// worlds one automorphism maps onto each other get one fingerprint.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static ulong Of(World w, bool reduce, bool clusters, bool symmetric)
     {
         var scratch = Scratch.Current;
         int groupIds = scratch.LoadGroups(w, out int members);
         int size = MaxSize(w, members);
         if (scratch.Bytes.Length < size)
             scratch.Bytes = new byte[Math.Max(size, scratch.Bytes.Length * 2)];
-        int length = Encode(w, scratch.Bytes, scratch, groupIds, reduce ? Reduction.Of(w.Machine) : null, clusters);
+        var devices = Scratch.Sized(ref scratch.Devices, w.Machine.Devices.Length);
+        w.CopyDevicesTo(devices);
+        var relations = reduce ? scratch.RelationsOf(w.Machine) : null;
+        if (symmetric && !clusters && scratch.SymmetriesOf(w.Machine) is { } symmetries)
+        {
+            var work = symmetries.Prepare(w, scratch.Devices);
+            if (work.Count > 0)
+            {
+                ulong least = ulong.MaxValue;
+                for (int k = 0; k < work.Count; k++)
+                {
+                    int n = Encode(w, scratch.Bytes, scratch, devices, groupIds, relations, clusters: false, symmetries.Candidate(work, k));
+                    least = Math.Min(least, XxHash3.HashToUInt64(scratch.Bytes.AsSpan(0, n)));
+                }
+                return least;
+            }
+        }
+        int length = Encode(w, scratch.Bytes, scratch, devices, groupIds, relations, clusters, null);
         return XxHash3.HashToUInt64(scratch.Bytes.AsSpan(0, length));
     }
 
@@ -57,19 +83,105 @@ public static class Fingerprint
         public int[] MappingLabel = new int[64];
         public DeviceState[] Devices = new DeviceState[64];
         public int[] List = new int[64];
+        public int[] Mapped = new int[64];
         public ulong[] Related = new ulong[64];
 
+        /// <summary>Per element of a list being put in canonical form, the related elements before it (<see cref="Reduction.Canonical"/>).</summary>
+        public readonly ulong[] Before = new ulong[Reduction.MaxElements];
+
+        /// <summary>The bus relation last written into <see cref="Related"/> and what it was made from (<see cref="BusRelation"/>).</summary>
+        private Reduction.Relations? _relatedFor;
+        private ulong _relatedDrivers, _relatedInstances;
+        private bool _relatedClusters;
+
+        /// <summary>The last machine whose relations were asked for, and them: a run asks for one machine's, millions of times.</summary>
+        private Machine? _machine;
+        private Reduction.Relations? _relations;
+        private Machine? _symmetric;
+        private Symmetries? _symmetries;
+
+        public Symmetries? SymmetriesOf(Machine m)
+        {
+            if (!ReferenceEquals(m, _symmetric))
+            {
+                _symmetries = Symmetry.Of(m);
+                _symmetric = m;
+            }
+            return _symmetries;
+        }
+
+        /// <summary>How many entries of <see cref="GroupById"/> the last <see cref="LoadGroups"/> may have set.</summary>
+        private int _loadedIds;
+
         public static Scratch Current => _current ??= new Scratch();
+
+        public Reduction.Relations? RelationsOf(Machine m)
+        {
+            if (!ReferenceEquals(m, _machine))
+            {
+                _relations = Reduction.Of(m);
+                _machine = m;
+            }
+            return _relations;
+        }
+
+        /// <summary>
+        /// W's bus relation (<see cref="Reduction.BusRelation"/>), in <see cref="Related"/>: made
+        /// again only when which drivers and instances can still walk the bus list changed since
+        /// the last world (most successors of a state, and most states of a level, share them).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public ReadOnlySpan<ulong> BusRelation(World w, Reduction.Relations r, bool clusters, Permutation? p)
+        {
+            int devices = w.Machine.Devices.Length;
+            if (Related.Length < devices)
+            {
+                Related = new ulong[Math.Max(devices, Related.Length * 2)];
+                _relatedFor = null;
+            }
+            var related = Related.AsSpan(0, devices);
+            if (r.InstanceDevices.Length > 64)
+            {
+                if (p is not null)
+                    throw new InvalidOperationException("symmetry needs at most 64 instances");
+                _relatedFor = null;
+                Reduction.BusRelation(w, r, related, clusters);
+                return related;
+            }
+            ulong drivers = Reduction.DriversThatMayRegister(w, r), instances = Reduction.InstancesThatMayRegister(w, r);
+            if (p is not null)
+                (drivers, instances) = (Moved(drivers, p.Driver), Moved(instances, p.Instance));
+            if (!ReferenceEquals(r, _relatedFor) || drivers != _relatedDrivers || instances != _relatedInstances || clusters != _relatedClusters)
+            {
+                Reduction.BusRelation(r, drivers, instances, related, clusters);
+                (_relatedFor, _relatedDrivers, _relatedInstances, _relatedClusters) = (r, drivers, instances, clusters);
+            }
+            return related;
+        }
+
+        /// <summary>MASK with bit x moved to bit MAP[x].</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static ulong Moved(ulong mask, int[] map)
+        {
+            ulong moved = 0;
+            for (ulong s = mask; s != 0; s &= s - 1)
+                moved |= 1UL << map[System.Numerics.BitOperations.TrailingZeroCount(s)];
+            return moved;
+        }
 
         /// <summary>
         /// Reads W's groups once (ids ascending) into <see cref="GroupById"/>, cleared elsewhere;
         /// returns one past the largest id, and the total of members.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int LoadGroups(World w, out int members)
         {
             members = 0;
             int ids = 0;
-            Array.Clear(GroupById);
+            Array.Clear(GroupById, 0, _loadedIds);
+            _loadedIds = 0;
+            if (w.Groups.IsEmpty)
+                return 0;
             foreach (var kv in w.Groups)
             {
                 if (kv.Key >= GroupById.Length)
@@ -77,6 +189,7 @@ public static class Fingerprint
                 GroupById[kv.Key] = kv.Value;
                 members += kv.Value.Members.Length;
                 ids = Math.Max(ids, kv.Key + 1);
+                _loadedIds = ids;
             }
             return ids;
         }
@@ -90,12 +203,17 @@ public static class Fingerprint
     }
 
     /// <summary>The canonical encoding itself, for tests and docs.</summary>
-    public static byte[] Encoding(World w, bool reduce = false)
+    public static byte[] Encoding(World w, bool reduce = false) => Encoding(w, reduce, null);
+
+    /// <summary>The encoding of the world P makes of W (<see cref="Symmetry.Apply"/>), read through P: for tests.</summary>
+    public static byte[] Encoding(World w, bool reduce, Permutation? p)
     {
         var scratch = new Scratch();
         int groupIds = scratch.LoadGroups(w, out int members);
         var buffer = new byte[MaxSize(w, members)];
-        return buffer[..Encode(w, buffer, scratch, groupIds, reduce ? Reduction.Of(w.Machine) : null)];
+        var devices = Scratch.Sized(ref scratch.Devices, w.Machine.Devices.Length);
+        w.CopyDevicesTo(devices);
+        return buffer[..Encode(w, buffer, scratch, devices, groupIds, reduce ? Reduction.Of(w.Machine) : null, clusters: false, p)];
     }
 
     /// <summary>A fingerprint of arbitrary text (corpus file names).</summary>
@@ -106,7 +224,14 @@ public static class Fingerprint
             + 4 * (w.RegisteredDrivers.Length + w.BusList.Length + w.DeferredPending.Length + w.DeferredActive.Length)
             + w.Groups.Count * 24 + members * 4;
 
-    private static int Encode(World w, Span<byte> buffer, Scratch scratch, int groupIds, Reduction.Relations? reduced, bool clusters = false)
+    /// <summary>
+    /// Encodes W, or with P the world P makes of W (<see cref="Symmetry.Apply"/>) without making
+    /// it: position x of every per-device, per-driver and per-instance part holds the state of
+    /// the one P maps to x, and every index in a state or list is mapped. DEVICES: W's device states.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int Encode(World w, Span<byte> buffer, Scratch scratch, ReadOnlySpan<DeviceState> devices, int groupIds,
+        Reduction.Relations? reduced, bool clusters, Permutation? p)
     {
         clusters = clusters && reduced is { ProbesSucceed: true };
         var e = new Encoder(buffer);
@@ -120,10 +245,9 @@ public static class Fingerprint
         e.Flags(w.DeferredProbeEnabled, w.InitcallsDone, w.WorkQueued, w.ProbeTimeoutDone);
         bool anyLive = !w.LiveMappings.IsEmpty;
         var initial = w.Machine.Index.InitialDevices;
-        var devices = Scratch.Sized(ref scratch.Devices, initial.Length);
-        w.CopyDevicesTo(devices);
-        for (int d = 0; d < devices.Length; d++)
+        for (int x = 0; x < devices.Length; x++)
         {
+            int d = p is null ? x : p.DeviceFrom[x];
             var s = devices[d];
             // A device in its initial state (most of them, early in a boot) is one byte; it has
             // no group or mapping, so it takes no label either way.
@@ -139,39 +263,41 @@ public static class Fingerprint
                 Status = (byte)s.Status,
                 Fallback = (byte)s.Fallback,
                 More = (byte)(s.FwspecOps ? 1 : 0),
-                Driver = s.Driver,
+                Driver = p is null ? s.Driver : p.MapDriver(s.Driver),
                 Group = Label(groupLabel, s.Group, ref groups),
                 CoherentMask = s.CoherentMask,
                 LiveConfigures = s.LiveConfigures,
                 PendingProbeErrno = s.PendingProbeErrno,
-                Ops = Ops(w, anyLive, s.Ops, mappingLabel, ref mappings),
-                ConfiguredOps = Ops(w, anyLive, s.ConfiguredOps, mappingLabel, ref mappings),
-                OpsBeforeConfigure = Ops(w, anyLive, s.OpsBeforeConfigure, mappingLabel, ref mappings),
+                Ops = Ops(w, anyLive, s.Ops, mappingLabel, ref mappings, p),
+                ConfiguredOps = Ops(w, anyLive, s.ConfiguredOps, mappingLabel, ref mappings, p),
+                OpsBeforeConfigure = Ops(w, anyLive, s.OpsBeforeConfigure, mappingLabel, ref mappings, p),
             });
         }
-        foreach (var i in w.Instances)
+        for (int x = 0; x < w.Instances.Length; x++)
         {
+            var i = w.Instances[p is null ? x : p.InstanceFrom[x]];
             e.Flags(i.Registered, i.PendingDomainAllocFailure);
             e.Int(i.Generation);
             e.Int(i.Unregistrations);
             e.Int(i.DomainsInUse);
             Mapping(ref e, w, i.SharedMapping, mappingLabel, ref mappings);
         }
-        foreach (bool r in w.DriverRegistered)
-            e.Flags(r);
+        for (int x = 0; x < w.DriverRegistered.Length; x++)
+            e.Flags(w.DriverRegistered[p is null ? x : p.DriverFrom[x]]);
+        var mapped = Scratch.Sized(ref scratch.Mapped, Math.Max(w.RegisteredDrivers.Length, Math.Max(w.BusList.Length, Math.Max(w.DeferredPending.Length, w.DeferredActive.Length))));
+        var drivers = Mapped(w.RegisteredDrivers.AsSpan(), p?.Driver, mapped);
         if (reduced is null)
         {
-            e.Ints(w.RegisteredDrivers.AsSpan());
-            e.Ints(w.BusList.AsSpan());
+            e.Ints(drivers);
+            e.Ints(Mapped(w.BusList.AsSpan(), p?.Device, mapped));
         }
         else
         {
             var canonical = Scratch.Sized(ref scratch.List, Math.Max(w.RegisteredDrivers.Length, w.BusList.Length));
-            Reduction.Canonical(w.RegisteredDrivers.AsSpan(), reduced.DriverRelated, canonical[..w.RegisteredDrivers.Length]);
-            e.Ints(canonical[..w.RegisteredDrivers.Length]);
-            var related = Scratch.Sized(ref scratch.Related, w.Machine.Devices.Length);
-            Reduction.BusRelation(w, reduced, related, clusters);
-            Reduction.Canonical(w.BusList.AsSpan(), related, canonical[..w.BusList.Length]);
+            Reduction.Canonical(drivers, reduced.DriverRelated, canonical[..drivers.Length], scratch.Before);
+            e.Ints(canonical[..drivers.Length]);
+            var related = scratch.BusRelation(w, reduced, clusters, p);
+            Reduction.Canonical(Mapped(w.BusList.AsSpan(), p?.Device, mapped), related, canonical[..w.BusList.Length], scratch.Before);
             e.Ints(canonical[..w.BusList.Length]);
         }
         if (clusters)
@@ -179,15 +305,15 @@ public static class Fingerprint
             // Deferred lists: only the order within a cluster (a deferring probe's second try
             // changes nothing, so which clusters' devices are retried first cannot matter).
             var canonical = Scratch.Sized(ref scratch.List, Math.Max(w.DeferredPending.Length, w.DeferredActive.Length));
-            Reduction.Canonical(w.DeferredPending.AsSpan(), reduced!.Cluster, canonical[..w.DeferredPending.Length]);
+            Reduction.Canonical(w.DeferredPending.AsSpan(), reduced!.Cluster, canonical[..w.DeferredPending.Length], scratch.Before);
             e.Ints(canonical[..w.DeferredPending.Length]);
-            Reduction.Canonical(w.DeferredActive.AsSpan(), reduced.Cluster, canonical[..w.DeferredActive.Length]);
+            Reduction.Canonical(w.DeferredActive.AsSpan(), reduced.Cluster, canonical[..w.DeferredActive.Length], scratch.Before);
             e.Ints(canonical[..w.DeferredActive.Length]);
         }
         else
         {
-            e.Ints(w.DeferredPending.AsSpan());
-            e.Ints(w.DeferredActive.AsSpan());
+            e.Ints(Mapped(w.DeferredPending.AsSpan(), p?.Device, mapped));
+            e.Ints(Mapped(w.DeferredActive.AsSpan(), p?.Device, mapped));
         }
         // Live mappings no device or instance refers to still count (their number, not their ids).
         int unreferencedLive = 0;
@@ -214,23 +340,35 @@ public static class Fingerprint
                 continue;
             }
             if (reduced is null)
-                e.Ints(g.Members.AsSpan());
+                e.Ints(Mapped(g.Members.AsSpan(), p?.Device, Scratch.Sized(ref scratch.List, g.Members.Length)));
             else
             {
                 // No step reads the members' join order (removal takes one out, the invariants
                 // look at pairs and membership): the reduced fingerprint encodes them sorted.
                 var sorted = Scratch.Sized(ref scratch.List, g.Members.Length);
-                g.Members.AsSpan().CopyTo(sorted);
+                Mapped(g.Members.AsSpan(), p?.Device, sorted).CopyTo(sorted);
                 sorted.Sort();
                 e.Ints(sorted);
             }
-            e.Int(g.Instance);
+            e.Int(p is null ? g.Instance : p.MapInstance(g.Instance));
             e.Int(g.Generation);
             e.Flags(g.HasDomain, g.HoldsContext);
         }
         return e.Length;
     }
 
+    /// <summary>LIST itself without MAP; else its elements mapped, written into ROOM.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ReadOnlySpan<int> Mapped(ReadOnlySpan<int> list, int[]? map, Span<int> room)
+    {
+        if (map is null)
+            return list;
+        for (int i = 0; i < list.Length; i++)
+            room[i] = map[list[i]];
+        return room[..list.Length];
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Label(Span<int> labels, int id, ref int next)
     {
         if (id < 0 || id >= labels.Length)
@@ -240,16 +378,18 @@ public static class Fingerprint
         return labels[id];
     }
 
-    private static OpsRecord Ops(World w, bool anyLive, DmaOps ops, scoped Span<int> mappingLabel, ref int mappings) => new()
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static OpsRecord Ops(World w, bool anyLive, DmaOps ops, scoped Span<int> mappingLabel, ref int mappings, Permutation? p) => new()
     {
         Kind = (byte)ops.Kind,
-        Owner = ops.Owner,
-        Instance = ops.Instance,
+        Owner = p is null ? ops.Owner : p.MapDriver(ops.Owner),
+        Instance = p is null ? ops.Instance : p.MapInstance(ops.Instance),
         Generation = ops.Generation,
         Mapping = Label(mappingLabel, ops.Mapping, ref mappings),
         Live = (byte)(anyLive && ops.Mapping >= 0 && w.LiveMappings.Contains(ops.Mapping) ? 1 : 0),
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static byte Pack(bool a, bool b, bool c, bool d, bool e, bool f, bool g, bool h) =>
         (byte)((a ? 1 : 0) | (b ? 2 : 0) | (c ? 4 : 0) | (d ? 8 : 0) | (e ? 16 : 0) | (f ? 32 : 0) | (g ? 64 : 0) | (h ? 128 : 0));
 
@@ -273,6 +413,7 @@ public static class Fingerprint
         public byte Live;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Mapping(ref Encoder e, World w, int id, scoped Span<int> mappingLabel, ref int mappings)
     {
         e.Int(Label(mappingLabel, id, ref mappings));
@@ -284,14 +425,17 @@ public static class Fingerprint
         private readonly Span<byte> _buffer = buffer;
         public int Length { get; private set; }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Byte(byte b) => _buffer[Length++] = b;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Write<T>(in T value) where T : struct
         {
             MemoryMarshal.Write(_buffer[Length..], in value);
             Length += Unsafe.SizeOf<T>();
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Int(int v)
         {
             BinaryPrimitives.WriteInt32LittleEndian(_buffer[Length..], v);
@@ -304,6 +448,7 @@ public static class Fingerprint
             Length += 8;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Ints(ReadOnlySpan<int> values)
         {
             Int(values.Length);
@@ -311,6 +456,7 @@ public static class Fingerprint
                 Int(v);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Flags(bool a, bool b = false, bool c = false, bool d = false, bool e = false, bool f = false, bool g = false, bool h = false) =>
             Byte((byte)((a ? 1 : 0) | (b ? 2 : 0) | (c ? 4 : 0) | (d ? 8 : 0) | (e ? 16 : 0) | (f ? 32 : 0) | (g ? 64 : 0) | (h ? 128 : 0)));
     }

@@ -165,10 +165,34 @@ public static class Reduction
     }
 
     /// <summary>Whether driver DRV of W can still be registered (driver_register() of a built-in before late_initcall; a module at any time).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool DriverMayRegister(World w, Relations r, int drv) => r.Module[drv] || !w.DriverRegistered[drv] && !w.DeferredProbeEnabled;
 
     /// <summary>Whether instance INST of W can still register (and walk the bus list): not yet registered, or it can be undone.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool InstanceMayRegister(World w, Relations r, int inst) => !w.Instances[inst].Registered || r.Reregisters[inst];
+
+    /// <summary>The drivers of W that can still register (<see cref="DriverMayRegister"/>), as a mask.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static ulong DriversThatMayRegister(World w, Relations r)
+    {
+        ulong mask = 0;
+        for (int drv = 0; drv < r.DriverDevices.Length; drv++)
+            if (DriverMayRegister(w, r, drv))
+                mask |= 1UL << drv;
+        return mask;
+    }
+
+    /// <summary>The instances of W that can still register (<see cref="InstanceMayRegister"/>), as a mask (at most 64 instances).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static ulong InstancesThatMayRegister(World w, Relations r)
+    {
+        ulong mask = 0;
+        for (int inst = 0; inst < r.InstanceDevices.Length; inst++)
+            if (InstanceMayRegister(w, r, inst))
+                mask |= 1UL << inst;
+        return mask;
+    }
 
     /// <summary>
     /// Per device of W, the devices whose relative order in the bus list can still matter: both
@@ -177,23 +201,42 @@ public static class Reduction
     /// bus replay and ARM32's attach walk it), or PCI siblings (pci_stop_and_remove_bus_device()
     /// removes children in reverse bus-list order).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void BusRelation(World w, Relations r, Span<ulong> related, bool clusters = false)
     {
         r.Siblings.AsSpan(0, related.Length).CopyTo(related);
         for (int drv = 0; drv < r.DriverDevices.Length; drv++)
             if (DriverMayRegister(w, r, drv))
-            {
-                // With clusters, a built-in's walk (before late_initcall, so no bind triggers
-                // deferred work) keeps only the order within a cluster: its probes of different
-                // clusters commute (docs/explore.md, "Partial-order reduction of the boot").
-                if (clusters && !r.Module[drv])
-                    JoinWithin(related, r.DriverDevices[drv], r.Cluster);
-                else
-                    Join(related, r.DriverDevices[drv]);
-            }
+                JoinDriver(r, drv, related, clusters);
         for (int inst = 0; inst < r.InstanceDevices.Length; inst++)
             if (InstanceMayRegister(w, r, inst))
                 Join(related, r.InstanceDevices[inst]);
+    }
+
+    /// <summary>
+    /// <see cref="BusRelation(World, Relations, Span{ulong}, bool)"/> from the masks of the drivers
+    /// and instances that can still register (at most 64 instances).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void BusRelation(Relations r, ulong drivers, ulong instances, Span<ulong> related, bool clusters)
+    {
+        r.Siblings.AsSpan(0, related.Length).CopyTo(related);
+        for (ulong s = drivers; s != 0; s &= s - 1)
+            JoinDriver(r, BitOperations.TrailingZeroCount(s), related, clusters);
+        for (ulong s = instances; s != 0; s &= s - 1)
+            Join(related, r.InstanceDevices[BitOperations.TrailingZeroCount(s)]);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void JoinDriver(Relations r, int drv, Span<ulong> related, bool clusters)
+    {
+        // With clusters, a built-in's walk (before late_initcall, so no bind triggers
+        // deferred work) keeps only the order within a cluster: its probes of different
+        // clusters commute (docs/explore.md, "Partial-order reduction of the boot").
+        if (clusters && !r.Module[drv])
+            JoinWithin(related, r.DriverDevices[drv], r.Cluster);
+        else
+            Join(related, r.DriverDevices[drv]);
     }
 
     private static void JoinWithin(Span<ulong> related, ulong set, ulong[] cluster)
@@ -205,6 +248,7 @@ public static class Reduction
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Join(Span<ulong> related, ulong set)
     {
         for (ulong s = set; s != 0; s &= s - 1)
@@ -215,30 +259,33 @@ public static class Reduction
     /// Writes the canonical form of LIST into INTO: repeatedly the smallest element that no
     /// remaining element related to it precedes. This is the least (lexicographically) of the
     /// lists with LIST's elements that keep the relative order of every related pair, so two
-    /// lists have one canonical form exactly when they agree on every related pair.
+    /// lists have one canonical form exactly when they agree on every related pair. LIST's
+    /// elements are distinct and below 64; BEFORE (64 entries) is scratch: per element, the
+    /// related elements before it in LIST, so that "no remaining related element precedes x"
+    /// is one AND with the set of remaining elements.
     /// </summary>
-    internal static void Canonical(ReadOnlySpan<int> list, ReadOnlySpan<ulong> related, Span<int> into)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Canonical(ReadOnlySpan<int> list, ReadOnlySpan<ulong> related, Span<int> into, Span<ulong> before)
     {
-        Span<int> rest = list.Length <= 128 ? stackalloc int[list.Length] : new int[list.Length];
-        list.CopyTo(rest);
-        int n = rest.Length;
+        ulong remaining = 0;
+        foreach (int x in list)
+        {
+            before[x] = related[x] & remaining;
+            remaining |= 1UL << x;
+        }
         for (int k = 0; k < into.Length; k++)
         {
-            ulong seen = 0;
-            int best = -1, at = -1;
-            for (int i = 0; i < n; i++)
+            // The remaining elements in increasing order: the first with no related remaining
+            // element before it is the smallest such (there is one: the first remaining in LIST).
+            int x;
+            for (ulong s = remaining; ; s &= s - 1)
             {
-                int x = rest[i];
-                if ((related[x] & seen) == 0 && (best < 0 || x < best))
-                {
-                    best = x;
-                    at = i;
-                }
-                seen |= 1UL << x;
+                x = BitOperations.TrailingZeroCount(s);
+                if ((before[x] & remaining) == 0)
+                    break;
             }
-            into[k] = best;
-            rest[(at + 1)..n].CopyTo(rest[at..]);
-            n--;
+            into[k] = x;
+            remaining &= ~(1UL << x);
         }
     }
 }

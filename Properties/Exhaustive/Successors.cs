@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Immutable;
 using Checker.Model.Events;
 using Checker.Model.Semantics;
@@ -43,6 +44,7 @@ public static class Successors
     /// As above, leaving out the injections <see cref="PartialOrder"/> does not allow under BOUND;
     /// without KEEPWORLDS a transition keeps the state it leads to only if it shows a violation.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Expand(World w, ExploreOptions options, bool[] found, List<Transition> into, int bound, bool keepWorlds)
     {
         var candidates = Scratch.Candidates;
@@ -56,7 +58,7 @@ public static class Successors
             if (!PartialOrder.Allowed(w.Machine, e, bound))
                 continue;
             var after = Kernel.Step(w, e);
-            ulong fp = Fingerprint.Of(after, options.Reduce, clusters);
+            ulong fp = Fingerprint.Of(after, options.Reduce, clusters, options.Symmetric);
             Violation? first = null;
             List<Violation>? all = null;
             var view = new StepView(w, e, after);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Checker.Properties.Exhaustive;
 
 /// <summary>
@@ -47,6 +48,7 @@ public sealed class VisitedSet
     }
 
     /// <summary>Adds FP; false when it was already there.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Add(ulong fp)
     {
         if (fp == 0)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Immutable;
 using Checker.Model.Events;
 using Checker.Model.Semantics;
@@ -94,6 +95,7 @@ public static class EventGen
     /// On a big machine in mid-boot these are most candidates of each step, so Candidates makes
     /// and tests only the devices that can come next rather than every device.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Collect(World w, int[]? weights, List<(EventKind, Event)> into, bool skipDisabled = false)
     {
         var m = w.Machine;

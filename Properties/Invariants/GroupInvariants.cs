@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Checker.Model.State;
 using Checker.Model.Topology;
 
@@ -17,6 +18,8 @@ public static class GroupInvariants
         {
             var w = s.After;
             var partition = CanonicalPartition.For(w.Machine);
+            if (!AnySplit(w, partition))
+                return null;
             // Per component, the first device met in each distinct group: every two of them are a split.
             var groupsOfComponent = new SortedDictionary<int, List<int>>();
             foreach (int dev in w.BusList)
@@ -125,6 +128,28 @@ public static class GroupInvariants
         Reuse = new((a, b) => ReferenceEquals(a.Groups, b.Groups) && !b.Groups.ContainsKey(DeviceState.NoGroup),
             (a, b) => a.Group == b.Group && (a.Present == b.Present || !a.IsGrouped), null),
     };
+
+    /// <summary>
+    /// Whether two grouped devices on W's bus list that PARTITION puts in one component are in
+    /// different groups: what <see cref="NonAcsSiblingsShareGroup"/> reports, found without
+    /// building the findings (most states of an exploration have none).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool AnySplit(World w, CanonicalPartition partition)
+    {
+        var bus = w.BusList.AsSpan();
+        for (int i = 0; i < bus.Length; i++)
+        {
+            int component = partition.ComponentOf[bus[i]];
+            var d = w.Device(bus[i]);
+            if (component < 0 || !d.IsGrouped)
+                continue;
+            for (int j = 0; j < i; j++)
+                if (partition.ComponentOf[bus[j]] == component && w.Device(bus[j]) is { IsGrouped: true } other && other.Group != d.Group)
+                    return true;
+        }
+        return false;
+    }
 
     private static Finding Pair(World w, int a, int b, string message) => new(message, [Name(w, a), Name(w, b)]);
 
