@@ -50,6 +50,24 @@ public class DumpFormTests
     }
 
     [Fact]
+    public void A_tree_pasted_with_the_group_listing_is_skipped_and_a_file_without_groups_is_an_error()
+    {
+        // `lspci -tvnn` and the group listing in one paste, as the UM880 Pro's notes have them (docs/machines.md, fourth round).
+        var tree = "-[0000:00]-+-00.0  Advanced Micro Devices, Inc. [AMD] Phoenix Root Complex [1022:14e8]\n"
+            + "           \\-02.4-[01]----00.0  Micron/Crucial Technology P310 NVMe PCIe SSD (DRAM-less) [c0a9:5426]\n";
+        var listing = "IOMMU Group 3 00:02.4 PCI bridge [0604]: Advanced Micro Devices, Inc. [AMD] Phoenix GPP Bridge [1022:14ee]\n"
+            + "IOMMU Group 14 01:00.0 Non-Volatile memory controller [0108]: Micron/Crucial Technology P310 NVMe PCIe SSD (DRAM-less) [c0a9:5426] (rev 01)\n";
+        var groups = IommuGroupsListing.Parse("both.txt", "root@pve:~# lspci -tvnn\n" + tree + "\nroot@pve:~# ./iommu.sh\n" + listing);
+        Assert.Equal([3, 14], groups.Keys.ToArray());
+        Assert.Equal(["0000:01:00.0"], groups[14].ToArray());
+        var onlyTree = Assert.Throws<ImportException>(() => IommuGroupsListing.Parse("tree.txt", tree));
+        Assert.Contains("only an `lspci -t` tree", onlyTree.Message);
+        var noGroups = Assert.Throws<ImportException>(() => IommuGroupsListing.Parse("nn.txt",
+            "00:02.4 PCI bridge [0604]: Advanced Micro Devices, Inc. [AMD] Phoenix GPP Bridge [1022:14ee]\n"));
+        Assert.Contains("without `IOMMU group` lines", noGroups.Message);
+    }
+
+    [Fact]
     public void Lspci_v_gives_the_group_at_the_end_of_its_flags_line()
     {
         // `lspci -v` prints the group as the last item of `Flags:` (show_verbose() in pciutils' lspci.c,

@@ -8,7 +8,8 @@ namespace Checker.Model.Import;
 /// The IOMMU groups of a real machine, group id to member device names, from any of the forms
 /// people paste: `find /sys/kernel/iommu_groups/ -type l`, `ls -l /sys/kernel/iommu_groups/*/devices`,
 /// the widely shared "IOMMU Group N: BDF description [vvvv:dddd]" script listing, and lspci's own
-/// `IOMMU group: N` lines (lspci -v and more).
+/// `IOMMU group: N` lines (lspci -v and more). An `lspci -t` tree in the same file is skipped; a
+/// file with no group at all is an error.
 /// </summary>
 public static class IommuGroupsListing
 {
@@ -28,8 +29,15 @@ public static class IommuGroupsListing
             seen[dev] = line;
             (groups.TryGetValue(id, out var list) ? list : groups[id] = []).Add(dev);
         }
+        var trees = new List<int>();
         foreach (var section in PastedText.Sections(text))
         {
+            // An `lspci -t` tree pasted with the groups (as people paste both) holds no group: skipped.
+            if (LspciTree.Starts(section.Lines[0].Text))
+            {
+                trees.Add(section.Lines[0].Line);
+                continue;
+            }
             if (LspciListing.Starts(section.Lines[0].Text))
             {
                 foreach (var d in LspciListing.Parse(file, section).Values.OrderBy(d => d.Line))
@@ -61,6 +69,10 @@ public static class IommuGroupsListing
                 Add(line, Id(file, line, m.Groups[1].Value), m.Groups[2].Value);
             }
         }
+        if (groups.Count == 0)
+            throw new ImportException(file, trees.Count > 0 ? trees[0] : 1, trees.Count > 0
+                ? "no IOMMU group in the file, only an `lspci -t` tree (which has none): give the groups listing, `find /sys/kernel/iommu_groups/ -type l`, or `lspci -vv` with its `IOMMU group:` lines"
+                : "no IOMMU group in the file: an lspci listing without `IOMMU group` lines (lspci prints them with -v as root, or use `find /sys/kernel/iommu_groups/ -type l`)");
         return groups.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value.ToImmutableArray());
     }
 
