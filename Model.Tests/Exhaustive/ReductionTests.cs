@@ -95,28 +95,7 @@ public class ReductionTests
     /// </summary>
     internal static void AssertStepAlike(Machine m, string name, int maxDepth, Func<World, ulong> abstraction, string what)
     {
-        var groups = new Dictionary<ulong, List<World>>();
-        var seen = new HashSet<ulong>();
-        var level = new List<World> { Successors.Stored(Kernel.Boot(m)) };
-        seen.Add(Fingerprint.Of(level[0]));
-        for (int d = 0; d < maxDepth && level.Count > 0 && seen.Count < 40_000; d++)
-        {
-            var next = new List<World>();
-            foreach (var w in level)
-            {
-                ulong r = abstraction(w);
-                if (!groups.TryGetValue(r, out var members))
-                    groups[r] = members = [];
-                members.Add(w);
-                foreach (var e in Successors.Events(w, GenConfig.Default))
-                {
-                    var after = Successors.Stored(Kernel.Step(w, e));
-                    if (seen.Add(Fingerprint.Of(after)))
-                        next.Add(after);
-                }
-            }
-            level = next;
-        }
+        var groups = GroupReachable(m, maxDepth, abstraction, seenLimit: 40_000);
         int compared = 0;
         foreach (var members in groups.Values.Where(g => g.Count > 1))
         {
@@ -129,6 +108,38 @@ public class ReductionTests
         }
         if (name is "twin-ports" or "split-group" or "sriov-module")
             Assert.True(compared > 0, $"no two worlds share a {what}: the test compared nothing");
+    }
+
+    /// <summary>
+    /// The worlds of M reachable within MAXDEPTH events (told apart exactly, breadth first, until
+    /// SEENLIMIT worlds are known), grouped by ABSTRACTION, at most PERGROUP worlds kept in a group.
+    /// </summary>
+    internal static Dictionary<ulong, List<World>> GroupReachable(Machine m, int maxDepth, Func<World, ulong> abstraction, int seenLimit, int perGroup = int.MaxValue)
+    {
+        var groups = new Dictionary<ulong, List<World>>();
+        var seen = new HashSet<ulong>();
+        var level = new List<World> { Successors.Stored(Kernel.Boot(m)) };
+        seen.Add(Fingerprint.Of(level[0]));
+        for (int d = 0; d < maxDepth && level.Count > 0 && seen.Count < seenLimit; d++)
+        {
+            var next = new List<World>();
+            foreach (var w in level)
+            {
+                ulong r = abstraction(w);
+                if (!groups.TryGetValue(r, out var members))
+                    groups[r] = members = [];
+                if (members.Count < perGroup)
+                    members.Add(w);
+                foreach (var e in Successors.Events(w, GenConfig.Default))
+                {
+                    var after = Successors.Stored(Kernel.Step(w, e));
+                    if (seen.Add(Fingerprint.Of(after)))
+                        next.Add(after);
+                }
+            }
+            level = next;
+        }
+        return groups;
     }
 
     /// <summary>A world's enabled events and, per event, its successor's ABSTRACTION and the properties it breaks.</summary>

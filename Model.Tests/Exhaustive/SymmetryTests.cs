@@ -169,29 +169,7 @@ public class SymmetryTests
         var m = LoadAny(name);
         int maxDepth = m.Devices.Length > 12 ? 4 : 6;
         ulong Sym(World w) => Fingerprint.Of(w, reduce: true, clusters: false, symmetric: true);
-        var groups = new Dictionary<ulong, List<World>>();
-        var seen = new HashSet<ulong>();
-        var level = new List<World> { Successors.Stored(Kernel.Boot(m)) };
-        seen.Add(Fingerprint.Of(level[0]));
-        for (int d = 0; d < maxDepth && level.Count > 0 && seen.Count < 20_000; d++)
-        {
-            var next = new List<World>();
-            foreach (var w in level)
-            {
-                ulong r = Sym(w);
-                if (!groups.TryGetValue(r, out var members))
-                    groups[r] = members = [];
-                if (members.Count < 4)
-                    members.Add(w);
-                foreach (var e in Successors.Events(w, GenConfig.Default))
-                {
-                    var after = Successors.Stored(Kernel.Step(w, e));
-                    if (seen.Add(Fingerprint.Of(after)))
-                        next.Add(after);
-                }
-            }
-            level = next;
-        }
+        var groups = ReductionTests.GroupReachable(m, maxDepth, Sym, seenLimit: 20_000, perGroup: 4);
         int compared = 0, exchanged = 0;
         foreach (var members in groups.Values.Where(g => g.Count > 1))
         {
