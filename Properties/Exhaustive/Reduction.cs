@@ -102,16 +102,9 @@ public static class Reduction
                 Reregisters[i.Index] = i.Device is int dev
                     && (i.Driver is int drv && !m.Drivers[drv].Arrival.Builtin || m.Devices[dev].Pci is not null || m.Devices[dev].Iommu is not null);
             }
-            var root = new int[devices];
-            for (int d = 0; d < devices; d++)
-                root[d] = d;
-            int Find(int x)
-            {
-                while (root[x] != x)
-                    x = root[x] = root[root[x]];
-                return x;
-            }
-            void Union(int a, int b) => root[Find(a)] = Find(b);
+            var sets = new DisjointSets(devices);
+            int Find(int x) => sets.Find(x);
+            void Union(int a, int b) => sets.Union(a, b);
             var firstOfDomain = new Dictionary<int, int>();
             var firstOfInstance = new Dictionary<int, int>();
             foreach (var d in m.Devices)

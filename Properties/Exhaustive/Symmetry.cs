@@ -37,21 +37,9 @@ public static class Symmetry
     internal static (int[] DeviceBlock, int[] InstanceBlock) Blocks(Machine m)
     {
         int devices = m.Devices.Length, instances = m.Iommus.Length;
-        var root = new int[devices + instances];
-        for (int i = 0; i < root.Length; i++)
-            root[i] = i;
-        int Find(int x)
-        {
-            while (root[x] != x)
-                x = root[x] = root[root[x]];
-            return x;
-        }
-        void Union(int a, int b)
-        {
-            int ra = Find(a), rb = Find(b);
-            if (ra != rb)
-                root[Math.Max(ra, rb)] = Math.Min(ra, rb);
-        }
+        var sets = new DisjointSets(devices + instances);
+        int Find(int x) => sets.Find(x);
+        void Union(int a, int b) => sets.Union(a, b);
         var firstOfDomain = new Dictionary<int, int>();
         foreach (var d in m.Devices)
         {
