@@ -67,7 +67,7 @@ public static class MachineEdit
         }).ToImmutableArray();
         var usedDomains = newDevices.Where(d => d.Pci is not null).Select(d => d.Pci!.Domain).ToHashSet();
         var newBridges = m.HostBridges.Where(b => usedDomains.Contains(b.Domain))
-            .Select(b => b with { Iommu = Iommu(b.Iommu) }).ToImmutableArray();
+            .Select(b => b with { Iommu = Iommu(b.Iommu), Vmd = Dev(b.Vmd) }).ToImmutableArray();
 
         var shell = m with { Devices = newDevices, Drivers = newDrivers, Iommus = newIommus, HostBridges = newBridges, Script = [] };
         var renumbering = new Renumbering(m, devMap, drvMap, iommuMap);
@@ -133,7 +133,7 @@ public static class MachineEdit
         };
     }
 
-    /// <summary>DEVICES and everything that cannot stay without them: PCI devices below, VFs of a PF.</summary>
+    /// <summary>DEVICES and everything that cannot stay without them: PCI devices below, VFs of a PF, a VMD endpoint's domain.</summary>
     private static HashSet<int> Closure(Machine m, HashSet<int> devices)
     {
         bool grew = true;
@@ -142,7 +142,8 @@ public static class MachineEdit
             grew = false;
             foreach (var d in m.Devices)
                 if (!devices.Contains(d.Index) && d.Pci is { } p
-                    && ((p.ParentBridge is int b && devices.Contains(b)) || (p.PhysFn is int pf && devices.Contains(pf))))
+                    && ((p.ParentBridge is int b && devices.Contains(b)) || (p.PhysFn is int pf && devices.Contains(pf))
+                        || (m.Index.RealDmaDev[d.Index] is int vmd && devices.Contains(vmd))))
                     grew |= devices.Add(d.Index);
         }
         return devices;

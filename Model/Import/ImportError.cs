@@ -21,22 +21,36 @@ public static class DumpLines
     }
 }
 
-/// <summary>A PCI address as the kernel names the device: `DDDD:BB:DD.F`, lowercase hex.</summary>
+/// <summary>
+/// A PCI address as the kernel names the device: `DDDD:BB:DD.F`, lowercase hex, the domain in
+/// four hex digits or more (`%04x`: a VMD domain is `10000` on, <see cref="State.PciDomain"/>).
+/// </summary>
 public readonly record struct Bdf(int Domain, int Bus, int Slot, int Function)
 {
-    public int Devfn => (Slot << 3) | Function;
-    public override string ToString() => $"{Domain:x4}:{Bus:x2}:{Slot:x2}.{Function:x1}";
+    private static readonly System.Text.RegularExpressions.Regex Form =
+        new($"^(?:({State.PciDomain.Pattern}):)?([0-9a-fA-F]{{2}}):([0-9a-fA-F]{{2}})\\.([0-7])$");
 
-    /// <summary>Parses `DDDD:BB:DD.F` or `BB:DD.F` (domain 0), as lspci and the kernel print them.</summary>
-    public static Bdf? TryParse(string text)
+    public int Devfn => (Slot << 3) | Function;
+    public override string ToString() => $"{State.PciDomain.Format(Domain)}:{Bus:x2}:{Slot:x2}.{Function:x1}";
+
+    /// <summary>Parses `DDDD:BB:DD.F` (4 to 8 domain digits) or `BB:DD.F` (domain 0), as lspci and the kernel print them.</summary>
+    public static Bdf? TryParse(string text) => TryParse(text, out _);
+
+    /// <summary><see cref="TryParse(string)"/>, with the reason in WHY when TEXT is an address Linux cannot have.</summary>
+    public static Bdf? TryParse(string text, out string why)
     {
-        var m = System.Text.RegularExpressions.Regex.Match(text, "^(?:([0-9a-fA-F]{4}):)?([0-9a-fA-F]{2}):([0-9a-fA-F]{2})\\.([0-7])$");
+        why = "";
+        var m = Form.Match(text);
         if (!m.Success)
             return null;
         int Hex(int g) => Convert.ToInt32(m.Groups[g].Value, 16);
         int slot = Hex(3);
         if (slot > 0x1f)
+        {
+            why = $"device number {slot:x2} is above 1f";
             return null;
-        return new Bdf(m.Groups[1].Success ? Hex(1) : 0, Hex(2), slot, Hex(4));
+        }
+        int? domain = m.Groups[1].Success ? State.PciDomain.Parse(m.Groups[1].Value, out why) : 0;
+        return domain is int d ? new Bdf(d, Hex(2), slot, Hex(4)) : null;
     }
 }

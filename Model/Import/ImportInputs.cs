@@ -68,7 +68,7 @@ public static class GuessSubject
     public static string Machine => "machine";
     public static string Device(string name) => "device " + name;
     public static string Driver(string name) => "driver " + name;
-    public static string HostBridge(int domain) => $"host-bridge {domain:x4}";
+    public static string HostBridge(int domain) => $"host-bridge {PciDomain.Format(domain)}";
     public static string Script => "script";
     /// <summary>The `kernel.pcie-acs-override` field.</summary>
     public static string AcsOverride => "kernel pcie-acs-override";

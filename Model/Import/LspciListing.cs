@@ -55,7 +55,9 @@ public sealed record VerboseDevice(
 /// </summary>
 public static class LspciListing
 {
-    private const string Address = "(?:[0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\\.[0-7]";
+    private const string Address = "(?:" + PciDomain.Pattern + ":)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\\.[0-7]";
+    /// <summary>A device line whose domain has more hex digits than `%04x` of an int can print.</summary>
+    private static readonly Regex WideDomain = new($"^(?<domain>[0-9a-fA-F]{{{PciDomain.MaxDigits + 1},}}):[0-9a-fA-F]{{2}}:[0-9a-fA-F]{{2}}\\.[0-7]\\s");
     public static readonly Regex Header = new(
         $"^(?<path>{Address}(?:/(?:[0-9a-fA-F]{{2}}:)?[0-9a-fA-F]{{2}}\\.[0-7])*)\\s+(?<class>[^:\\[]+?)(?:\\s*\\[(?<classid>[0-9a-fA-F]{{4}})\\])?:\\s*(?<rest>.*)$");
     private static readonly Regex GroupHeading = new("^IOMMU [Gg]roup (?<id>\\d+)(?::|\\s|$)\\s*(?<rest>.*)$");
@@ -184,9 +186,9 @@ public static class LspciListing
             if (Header.Match(t) is { Success: true } h)
             {
                 var path = h.Groups["path"].Value.Split('/');
-                var first = Bdf.TryParse(path[0]);
+                var first = Bdf.TryParse(path[0], out var why);
                 if (first is not { } top)
-                    throw new ImportException(file, line, $"expected a device line 'BB:DD.F class: name', saw '{PastedText.Clip(t)}' (device number above 1f)");
+                    throw new ImportException(file, line, $"expected a device line 'BB:DD.F class: name', saw '{PastedText.Clip(t)}' ({why})");
                 var chain = new List<Bdf> { top };
                 foreach (var p in path.Skip(1))
                     chain.Add(Bdf.TryParse(p) is { } b ? b with { Domain = top.Domain }
@@ -214,6 +216,9 @@ public static class LspciListing
                 continue;
             }
             bool indented = char.IsWhiteSpace(s[0]) || FieldKeys.Any(k => t.StartsWith(k, StringComparison.Ordinal));
+            if (WideDomain.Match(t) is { Success: true } wide)
+                throw new ImportException(file, line, $"PCI domain {wide.Groups["domain"].Value} has more than {PciDomain.MaxDigits} hex digits: "
+                    + "Linux prints a domain as %04x of an int (a VMD domain is 10000 on), so no lspci line has one");
             if (!indented)
             {
                 if (previous is { MayContinue: true })
@@ -235,7 +240,7 @@ public static class LspciListing
 
     /// <summary>The rest of a wrapped device line: not a field, not a device line, not a heading.</summary>
     private static bool IsContinuation(string next) =>
-        !char.IsWhiteSpace(next[0]) && !Starts(next) && !IsResetMarked(next) && !FieldKeys.Any(k => next.StartsWith(k, StringComparison.Ordinal));
+        !char.IsWhiteSpace(next[0]) && !Starts(next) && !WideDomain.IsMatch(next.Trim()) && !IsResetMarked(next) && !FieldKeys.Any(k => next.StartsWith(k, StringComparison.Ordinal));
 
     /// <summary>A device line of the reset-marking group script: `[RESET]`, then the lspci line.</summary>
     private static bool IsResetMarked(string line) =>

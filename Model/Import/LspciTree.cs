@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
+using Checker.Model.State;
 
 namespace Checker.Model.Import;
 
@@ -16,7 +17,7 @@ public sealed record TreeDevice(Bdf Address, Bdf? Parent, int? SecondaryBus, str
 /// <summary>The PCI tree printed by `lspci -tv`: host bridges and functions, parents before children.</summary>
 public sealed record LspciTree(ImmutableArray<TreeHostBridge> HostBridges, ImmutableArray<TreeDevice> Devices)
 {
-    private static readonly Regex HostBridgeToken = new("\\G\\[(?:([0-9a-f]{4}):)?([0-9a-f]{2})\\]", RegexOptions.IgnoreCase);
+    private static readonly Regex HostBridgeToken = new("\\G\\[(?:(" + PciDomain.Pattern + "):)?([0-9a-f]{2})\\]", RegexOptions.IgnoreCase);
     private static readonly Regex DeviceToken = new("\\G([0-9a-f]{2})\\.([0-7])", RegexOptions.IgnoreCase);
     private static readonly Regex BusRange = new("\\G-\\[([0-9a-f]{2})(?:-([0-9a-f]{2}))?\\]", RegexOptions.IgnoreCase);
 
@@ -38,7 +39,7 @@ public sealed record LspciTree(ImmutableArray<TreeHostBridge> HostBridges, Immut
     /// <summary>Whether LINE can start `lspci -t` output: tree art up to a host bridge `[DDDD:BB]`.</summary>
     public static bool Starts(string line) => TreeStart.IsMatch(line);
 
-    private static readonly Regex TreeStart = new("^[-+\\| ]*-\\[(?:[0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}\\]");
+    private static readonly Regex TreeStart = new("^[-+\\| ]*-\\[(?:" + PciDomain.Pattern + ":)?[0-9a-fA-F]{2}\\]");
 
     /// <summary>Parses the lines of one `lspci -t` section; a line a mailer wrapped is joined to the description it continues.</summary>
     public static LspciTree Parse(string file, DumpSection section)
@@ -165,10 +166,12 @@ public sealed record LspciTree(ImmutableArray<TreeHostBridge> HostBridges, Immut
 
         private Node AddHostBridge(int line, Match m)
         {
-            int domain = m.Groups[1].Success ? Convert.ToInt32(m.Groups[1].Value, 16) : 0;
+            int domain = m.Groups[1].Success
+                ? PciDomain.Parse(m.Groups[1].Value, out var why) ?? throw new ImportException(_file, line, $"host bridge [{m.Groups[1].Value}:{m.Groups[2].Value}]: {why}")
+                : 0;
             int bus = Convert.ToInt32(m.Groups[2].Value, 16);
             if (_bridges.FirstOrDefault(b => b.Domain == domain && b.RootBus == bus) is { } dup)
-                throw new ImportException(_file, line, $"host bridge [{domain:x4}:{bus:x2}] appears twice (first at line {dup.Line})");
+                throw new ImportException(_file, line, $"host bridge [{PciDomain.Format(domain)}:{bus:x2}] appears twice (first at line {dup.Line})");
             _bridges.Add(new TreeHostBridge(domain, bus, line));
             return new Node(domain, bus, null);
         }

@@ -43,6 +43,7 @@ public static class MachineImporter
             devices.Add(new DeviceSpec(devices.Count, p.Name, BusKind.Pci, hb.Firmware, hb.Iommu, baseDev?.Coherent ?? false,
                 baseDev?.DmaRanges, baseDev?.CoherentMaskBits ?? 32, p.PhysFn is null, info, SourceLine.None));
         }
+        bridges = VmdImport.Assign(bridges, devices, arch, guesses);
         var drivers = DriverImport.Drivers(input, devices.ToImmutable(), byName, smmus.Length > 0, guesses);
         iommus = [.. iommus.Select(i => i.Driver is null && i.Device is int dev && devices[dev].Bus == BusKind.Platform && arch != Arch.X86
             ? i with { Driver = drivers.First(d => d.Matches.Contains(dev)).Index } : i)];

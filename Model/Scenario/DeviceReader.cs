@@ -95,8 +95,14 @@ internal static partial class DeviceReader
     {
         var address = PciAddress().Match(name.Value);
         if (!address.Success)
-            throw f.File.Error(name, $"'{name.Value}' is not a PCI name DDDD:BB:DD.F (lowercase hex domain, bus, device <= 1f, function 0-7)");
+            throw f.File.Error(name, $"'{name.Value}' is not a PCI name DDDD:BB:DD.F (lowercase hex domain of 4 to {PciDomain.MaxDigits} digits, bus, device <= 1f, function 0-7)");
         int Hex(string group) => int.Parse(address.Groups[group].Value, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+        var domainDigits = address.Groups["domain"].Value;
+        if (PciDomain.Parse(domainDigits, out var why) is null)
+            throw f.File.Error(name, $"'{name.Value}': {why}");
+        if (!PciDomain.IsCanonical(domainDigits))
+            throw f.File.Error(name, $"'{name.Value}': the domain is written as the kernel's %04x prints it, "
+                + $"'{PciDomain.Format(PciDomain.Parse(domainDigits, out _)!.Value)}' (no leading zero past four digits)");
         int device = Hex("dev");
         if (device > 0x1f)
             throw f.File.Error(name, $"'{name.Value}': PCI device number {device:x2} is above 1f");
@@ -135,6 +141,6 @@ internal static partial class DeviceReader
     private static AcsFlags ReadAcs(MappingFields f) =>
         f.List("acs").Aggregate(AcsFlags.None, (acs, item) => acs | Scalars.Choice(f.File, item.Node, item.Path, AcsWords));
 
-    [GeneratedRegex("^(?<domain>[0-9a-f]{4}):(?<bus>[0-9a-f]{2}):(?<dev>[0-9a-f]{2})\\.(?<fn>[0-7])$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^(?<domain>[0-9a-f]{4,8}):(?<bus>[0-9a-f]{2}):(?<dev>[0-9a-f]{2})\\.(?<fn>[0-7])$", RegexOptions.CultureInvariant)]
     private static partial Regex PciAddress();
 }

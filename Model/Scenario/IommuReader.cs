@@ -11,7 +11,11 @@ internal sealed record IommuDraft(
 
 /// <summary>A `host-bridges` entry as written.</summary>
 internal sealed record HostBridgeDraft(
-    Located<int> Domain, int RootBus, Firmware Firmware, Located<string>? Iommu, int Line);
+    Located<int> Domain, int RootBus, Firmware Firmware, Located<string>? Iommu, int Line)
+{
+    /// <summary>`vmd`: the VMD endpoint whose domain this is.</summary>
+    public Located<string>? Vmd { get; init; }
+}
 
 /// <summary>Reads the `iommus` and `host-bridges` lists: what translates which part of the machine.</summary>
 internal static class IommuReader
@@ -19,7 +23,7 @@ internal static class IommuReader
     public static readonly IReadOnlyList<(string, Firmware)> FirmwareWords = [("dt", Firmware.Dt), ("acpi", Firmware.Acpi)];
 
     private static readonly ImmutableArray<string> IommuFields = ["name", "device", "driver", "contexts", "defer-forever"];
-    private static readonly ImmutableArray<string> BridgeFields = ["domain", "root-bus", "firmware", "iommu"];
+    private static readonly ImmutableArray<string> BridgeFields = ["domain", "root-bus", "firmware", "iommu", "vmd"];
 
     public static IReadOnlyList<IommuDraft> ReadIommus(MappingFields top, Arch arch) =>
         top.List("iommus", ScenarioLimits.MaxIommus, "IOMMU instances")
@@ -57,11 +61,26 @@ internal static class IommuReader
     private static HostBridgeDraft ReadHostBridge(MappingFields f)
     {
         var domainNode = f.Required("domain");
-        int domain = HexDigits(f, "domain", 4);
+        int domain = Domain(f);
         int rootBus = HexDigits(f, "root-bus", 2);
         var firmware = f.RequiredChoice("firmware", FirmwareWords);
         return new HostBridgeDraft(new Located<int>(domain, Scalars.Line(domainNode), f.PathOf("domain")),
-            rootBus, firmware, f.Name("iommu"), f.Line);
+            rootBus, firmware, f.Name("iommu"), f.Line) { Vmd = f.Name("vmd") };
+    }
+
+    /// <summary>A domain as `%04x` writes it: 4 hex digits, or up to 8 from 0x10000 on (a VMD domain), without leading zeros past four.</summary>
+    private static int Domain(MappingFields f)
+    {
+        var node = f.Required("domain");
+        var text = Scalars.Text(f.File, node, f.PathOf("domain"));
+        var hint = $"expected 4 hex digits, or up to {PciDomain.MaxDigits} as %04x prints a domain from 10000 on (quote it: \"0000\", \"10000\"), got '{text}'";
+        if (!text.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f'))
+            throw f.File.Error(node, f.PathOf("domain"), hint);
+        if (PciDomain.Parse(text, out var why) is not int domain)
+            throw f.File.Error(node, f.PathOf("domain"), text.Length is >= 4 and <= PciDomain.MaxDigits ? why : hint);
+        if (!PciDomain.IsCanonical(text))
+            throw f.File.Error(node, f.PathOf("domain"), $"write the domain as %04x prints it: '{PciDomain.Format(domain)}', not '{text}'");
+        return domain;
     }
 
     /// <summary>A number written as exactly N hex digits, the way lspci prints domains and buses.</summary>

@@ -30,6 +30,8 @@ internal static class MachineAssembly
         for (int i = 0; i < devices.Count; i++)
             if (pci[i] is { } info)
                 rootBus[i] = info.ParentBridge is int parent ? rootBus[parent] : info.BusNumber;
+        hostBridges = VmdValidation.Resolve(file, arch, bridges, hostBridges, devices, deviceNames, pci, rootBus);
+        bridgeSpecs = hostBridges.ToDictionary(b => (b.Domain, b.RootBus));
         var deviceSpecs = devices.Select((d, i) =>
         {
             var bridge = d.Pci is { } p ? bridgeSpecs[(p.Domain, rootBus[i])] : null;

@@ -64,9 +64,11 @@ public static class ScenarioWriter
         w.Append("\nhost-bridges:\n");
         foreach (var h in m.HostBridges)
         {
-            Comments($"host-bridge {h.Domain:x4}", "  ");
-            w.Append(CultureInfo.InvariantCulture, $"  - {{ domain: \"{h.Domain:x4}\", root-bus: \"{h.RootBus:x2}\", firmware: {FirmwareWord(h.Firmware)}");
-            if (h.Iommu is int i)
+            Comments($"host-bridge {PciDomain.Format(h.Domain)}", "  ");
+            w.Append(CultureInfo.InvariantCulture, $"  - {{ domain: \"{PciDomain.Format(h.Domain)}\", root-bus: \"{h.RootBus:x2}\", firmware: {FirmwareWord(h.Firmware)}");
+            if (h.Vmd is int vmd)
+                w.Append(", vmd: ").Append(Quote(m.Devices[vmd].Name));
+            else if (h.Iommu is int i)
                 w.Append(", iommu: ").Append(Quote(m.Iommus[i].Name));
             w.Append(" }\n");
         }

@@ -1,4 +1,5 @@
 using Checker.Model.State;
+using Checker.Model.Topology;
 
 namespace Checker.Model.Semantics;
 
@@ -19,23 +20,28 @@ public static partial class Kernel
         var d = w.Device(dev);
         if (w.Machine.Arch == Arch.Arm && d.Ops.IsSet)
             return w.WithDevice(dev, d with { LiveConfigures = d.LiveConfigures + 1, ConfiguredOps = d.Ops, OpsBeforeConfigure = d.Ops });
-        var group = d.IsGrouped ? w.Groups[d.Group] : null;
-        if (group is { HasDomain: false })
-        {
-            fallback = FallbackReason.NoDomain;
-            w = Log.Line(w, LogLevel.Info, w.Quiet ? "" : $"Failed to set up IOMMU for device {spec.Name}; retaining platform DMA ops");
-        }
         DmaOps ops;
-        if (group is { HasDomain: true } && w.Instances[group.Instance].Registered)
-        {
-            int mapping = -1;
-            if (w.Machine.Arch == Arch.Arm)
-                (w, mapping) = NewMapping(w);
-            ops = new DmaOps(DmaOpsKind.Iommu, DmaOps.ArchOwner, mapping, group.Instance, w.Instances[group.Instance].Generation);
-        }
+        if (Vmd.IommuRefuses(w.Machine, dev))
+            (ops, fallback) = VmdDmaOps(w, dev);
         else
-            // arm64/x86 v5.3: no IOMMU ops leaves dev->dma_ops NULL, which is dma-direct.
-            ops = w.Machine.Arch == Arch.Arm ? DmaOps.Direct(DmaOps.ArchOwner) : DmaOps.Null;
+        {
+            var group = d.IsGrouped ? w.Groups[d.Group] : null;
+            if (group is { HasDomain: false })
+            {
+                fallback = FallbackReason.NoDomain;
+                w = Log.Line(w, LogLevel.Info, w.Quiet ? "" : $"Failed to set up IOMMU for device {spec.Name}; retaining platform DMA ops");
+            }
+            if (group is { HasDomain: true } && w.Instances[group.Instance].Registered)
+            {
+                int mapping = -1;
+                if (w.Machine.Arch == Arch.Arm)
+                    (w, mapping) = NewMapping(w);
+                ops = new DmaOps(DmaOpsKind.Iommu, DmaOps.ArchOwner, mapping, group.Instance, w.Instances[group.Instance].Generation);
+            }
+            else
+                // arm64/x86 v5.3: no IOMMU ops leaves dev->dma_ops NULL, which is dma-direct.
+                ops = w.Machine.Arch == Arch.Arm ? DmaOps.Direct(DmaOps.ArchOwner) : DmaOps.Null;
+        }
 
         bool coherent = spec.Coherent;
         var trace = w.Trace;
@@ -55,6 +61,23 @@ public static partial class Kernel
                 LiveConfigures = now.LiveConfigures + 1, ConfiguredOps = ops, OpsBeforeConfigure = d.Ops,
             }),
         };
+    }
+
+    /// <summary>
+    /// 5.3 rules, a function of a VMD domain (which no group holds, <see cref="Vmd.IommuRefuses"/>):
+    /// pcibios_add_device() gave it the VMD domain's dma_map_ops (X86_DEV_DMA_OPS), each of which
+    /// calls the VMD endpoint's ops on the endpoint (vmd_setup_dma_ops(), vmd_dma_ops(),
+    /// drivers/pci/controller/vmd.c, v5.3; removed in v5.6). Its DMA is therefore mapped in the
+    /// endpoint's domain: IOMMU ops when the endpoint's group has a domain, else the direct ops the
+    /// endpoint falls back to, for the endpoint's reason.
+    /// </summary>
+    private static (DmaOps Ops, FallbackReason Fallback) VmdDmaOps(World w, int dev)
+    {
+        var endpoint = w.Device(Vmd.RealDmaDev(w.Machine, dev)!.Value);
+        var group = endpoint.IsGrouped ? w.Groups[endpoint.Group] : null;
+        if (group is { HasDomain: true } && w.Instances[group.Instance].Registered)
+            return (new DmaOps(DmaOpsKind.Iommu, DmaOps.ArchOwner, -1, group.Instance, w.Instances[group.Instance].Generation), FallbackReason.None);
+        return (DmaOps.Null, group is null ? FallbackReason.ContextsExhausted : FallbackReason.NoDomain);
     }
 
     /// <summary>

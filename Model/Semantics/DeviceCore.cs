@@ -130,7 +130,9 @@ public static partial class Kernel
     /// </summary>
     private static World PciStopAndRemoveBusDevice(World w, int dev)
     {
-        var children = w.BusList.Where(c => w.Machine.Devices[c].Pci?.ParentBridge == dev).Reverse().ToList();
+        // A VMD endpoint's release runs vmd_remove(), which removes its domain's root bus first
+        // (pci_stop_root_bus(), pci_remove_root_bus(), drivers/pci/controller/vmd.c, v6.15).
+        var children = w.BusList.Where(c => w.Machine.Index.PresentBefore(c) == dev).Reverse().ToList();
         foreach (int child in children)
             if (w.Device(child).Present)
                 w = PciStopAndRemoveBusDevice(w, child);

@@ -1,4 +1,5 @@
 using Checker.Model.State;
+using Checker.Model.Topology;
 
 namespace Checker.Model.Semantics;
 
@@ -20,7 +21,7 @@ public static partial class Kernel
             return (w, false);
 
         var fallback = FallbackReason.None;
-        if (lookup == IommuLookup.Registered && !w.Device(dev).IsGrouped)
+        if (lookup == IommuLookup.Registered && !w.Device(dev).IsGrouped && !Vmd.IommuRefuses(w.Machine, dev))
         {
             (w, bool attached) = IommuProbeDevice(w, dev, spec.Iommu!.Value, Log.Prefix(w, dev));
             if (!attached)

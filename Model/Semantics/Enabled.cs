@@ -110,6 +110,13 @@ public static partial class Kernel
         return n;
     }
 
+    /// <summary>
+    /// A PCI device is added below a present parent bridge; a function on a VMD domain's root bus
+    /// once its VMD endpoint is present (vmd_probe() scans that domain when the vmd driver binds the
+    /// endpoint, drivers/pci/controller/vmd.c, v5.3 and v6.15).
+    /// </summary>
     private static string? ParentMissing(World w, int dev) =>
-        w.Machine.Devices[dev].Pci?.ParentBridge is int p && !w.Device(p).Present ? "parent not present" : null;
+        w.Machine.Index.PresentBefore(dev) is int p && !w.Device(p).Present
+            ? w.Machine.Devices[dev].Pci!.ParentBridge is null ? "VMD endpoint not present" : "parent not present"
+            : null;
 }

@@ -1,4 +1,5 @@
 using Checker.Model.State;
+using Checker.Model.Topology;
 
 namespace Checker.Model.Semantics;
 
@@ -43,10 +44,12 @@ public static partial class Kernel
     /// <summary>
     /// The IOMMU bus notifier at device_add: x86 and `per-instance` group a device its registered
     /// instance translates right away (bus-name prefix); an ARM32 shared-mapping driver attaches it.
+    /// A function the IOMMU driver refuses (a VMD domain's, 5.3 rules: <see cref="Vmd.IommuRefuses"/>)
+    /// gets -ENODEV from add_device, which the notifier does not print.
     /// </summary>
     private static World IommuBusNotifierAdd(World w, int dev)
     {
-        if (w.Machine.Devices[dev].Iommu is not int inst || !w.Instances[inst].Registered)
+        if (w.Machine.Devices[dev].Iommu is not int inst || !w.Instances[inst].Registered || Vmd.IommuRefuses(w.Machine, dev))
             return w;
         if (w.Machine.Iommus[inst].Driver is int drv && w.Machine.Drivers[drv].ArmIommuAttach)
             return ArmIommuAttachDevice(w, dev, inst);
@@ -80,7 +83,7 @@ public static partial class Kernel
             foreach (int dev in w.BusList.Where(d => w.Machine.Devices[d].Bus == bus).ToList())
             {
                 var d = w.Device(dev);
-                if (w.Machine.Devices[dev].Iommu != inst || d.IsGrouped || (d.IsBound && !d.HasFwspec))
+                if (w.Machine.Devices[dev].Iommu != inst || d.IsGrouped || (d.IsBound && !d.HasFwspec) || Vmd.IommuRefuses(w.Machine, dev))
                     continue;
                 (w, bool grouped) = IommuProbeDevice(WithFwspec(w, dev, ops: true), dev, inst, bus.BusName());
                 if (grouped && d.IsBound)
@@ -106,7 +109,7 @@ public static partial class Kernel
     {
         foreach (var bus in new[] { BusKind.Pci, BusKind.Amba, BusKind.Platform })
             foreach (int dev in w.BusList.Where(d => w.Machine.Devices[d].Bus == bus).ToList())
-                if (!w.Device(dev).IsGrouped && AddDeviceAccepts(w, dev, inst))
+                if (!w.Device(dev).IsGrouped && AddDeviceAccepts(w, dev, inst) && !Vmd.IommuRefuses(w.Machine, dev))
                     w = IommuProbeDevice(w, dev, inst, Log.Prefix(w, dev)).World;
         return w;
     }

@@ -92,7 +92,17 @@ public sealed record IommuSpec(
     SourceLine Source);
 
 /// <summary>A PCI host bridge: every device of the domain inherits its firmware and IOMMU.</summary>
-public sealed record HostBridge(int Domain, int RootBus, Firmware Firmware, int? Iommu, SourceLine Source);
+public sealed record HostBridge(int Domain, int RootBus, Firmware Firmware, int? Iommu, SourceLine Source)
+{
+    /// <summary>
+    /// The VMD endpoint whose domain this is (`vmd:`), null for a host bridge of the firmware's: a
+    /// VMD controller makes a PCI domain of its own (vmd_enable_domain(), drivers/pci/controller/vmd.c)
+    /// whose functions' DMA reaches the IOMMU with the endpoint's requester ID, so pci_real_dma_dev()
+    /// is the endpoint for each of them (arch/x86/pci/common.c, v5.6 on), and <see cref="Iommu"/> is
+    /// the endpoint's (docs/semantics.md, "VMD").
+    /// </summary>
+    public int? Vmd { get; init; }
+}
 
 /// <summary>One action of the scenario's script, with its optional `at:` time in microseconds.</summary>
 public sealed record ScriptAction(Events.Event Event, long? AtMicros, SourceLine Source);

@@ -151,6 +151,34 @@ public sealed class MachineIndex
         return ([.. position], [.. m.Devices.Select(d => d.Pci is null ? ImmutableArray<int>.Empty : frozen[keyOf[d.Index]])]);
     }
 
+    /// <summary>
+    /// Per device, the VMD endpoint its domain belongs to (<see cref="HostBridge.Vmd"/>), null for
+    /// every other device: what pci_real_dma_dev() returns when it is not the device itself.
+    /// </summary>
+    public ImmutableArray<int?> RealDmaDev
+    {
+        get
+        {
+            var real = _realDmaDev;
+            if (real.IsDefault)
+            {
+                var byDomain = new Dictionary<int, int?>();
+                foreach (var h in _machine.HostBridges)
+                    byDomain[h.Domain] = h.Vmd;
+                _realDmaDev = real = [.. _machine.Devices.Select(d => d.Pci is { } p ? byDomain.GetValueOrDefault(p.Domain) : null)];
+            }
+            return real;
+        }
+    }
+
+    /// <summary>
+    /// The device that must be present before DEV can be added, null for none: its parent bridge,
+    /// or for a function on a VMD domain's root bus the VMD endpoint (vmd_probe() scans the domain
+    /// of an endpoint that exists).
+    /// </summary>
+    public int? PresentBefore(int dev) =>
+        _machine.Devices[dev].Pci is not { } p ? null : p.ParentBridge ?? RealDmaDev[dev];
+
     /// <summary>The script's times and where each timed action falls against the deferred-probe timeout.</summary>
     public ScriptTimeline Timeline => _timeline ??= new ScriptTimeline(_machine);
 
@@ -177,6 +205,7 @@ public sealed class MachineIndex
     [DerivedCache] private ScriptTimeline? _timeline;
     [DerivedCache] private ImmutableArray<ImmutableArray<int>> _busMembers;
     [DerivedCache] private ImmutableArray<int> _busPosition;
+    [DerivedCache] private ImmutableArray<int?> _realDmaDev;
 
     public MachineIndex(Machine m)
         : this(m,
@@ -214,7 +243,8 @@ public sealed class MachineIndex
     /// <list type="bullet">
     /// <item>a device's children, VFs and matching drivers are its kept ones (a driver keeps its
     /// `matches` but those dropped, in order);</item>
-    /// <item>a walk (<see cref="PciWalk"/>) reads the device's ancestors, their types and ACS;</item>
+    /// <item>a walk (<see cref="PciWalk"/>) reads the device's ancestors, their types and ACS (under
+    /// the 6.15 rules a VMD domain's function reads its VMD endpoint's, which goes with the domain);</item>
     /// <item>an ACS quirk answer (<see cref="AcsQuirks"/>) reads the device's IDs, type, `multifunction`
     /// and whether it is on a root bus, and the machine's arch, era and ACS override;</item>
     /// <item>a bus (<see cref="BusMembers"/>) is its kept members, in the same order;</item>

@@ -7,7 +7,8 @@ namespace Checker.Model.Topology;
 /// <summary>
 /// The groups Linux would form if every device were grouped parents first (docs/semantics.md, "Groups"): the
 /// connected components of a "must share a group" graph. It depends only on the topology, and is
-/// the oracle of the group invariants. Devices no IOMMU translates belong to no component (-1).
+/// the oracle of the group invariants. Devices no IOMMU translates, and those its driver refuses
+/// (<see cref="Vmd.IommuRefuses"/>), belong to no component (-1).
 /// </summary>
 public sealed class CanonicalPartition
 {
@@ -86,7 +87,7 @@ public sealed class CanonicalPartition
         var all = new List<int>();
         foreach (var d in m.Devices)
         {
-            if (d.Iommu is null || d.Pci is null)
+            if (d.Iommu is null || d.Pci is null || Vmd.IommuRefuses(m, d.Index))
                 continue;
             var walked = m.Index.PciWalk[d.Index];
             foreach (var c in walked)
@@ -113,7 +114,7 @@ public sealed class CanonicalPartition
         int next = 0;
         foreach (var d in m.Devices)
         {
-            if (d.Iommu is null)
+            if (d.Iommu is null || Vmd.IommuRefuses(m, d.Index))
                 continue;
             int root = Find(parent, d.Index);
             if (idOfRoot[root] < 0)

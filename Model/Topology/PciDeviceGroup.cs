@@ -33,13 +33,18 @@ public static class PciDeviceGroup
     /// <summary>
     /// Steps 1 and 2 of the search: the device, the bridges that take over its requester ID
     /// (pci_for_each_dma_alias), then the bridges up to the first whose whole path has ACS.
-    /// Returns the device the walk stopped at and every device visited, in order.
+    /// Returns the device the walk stopped at and every device visited, in order. Under the 6.15
+    /// rules the alias walk of a VMD domain's function starts at its VMD endpoint
+    /// (<see cref="Vmd.AliasWalkStart"/>), which is visited after the device, and goes on from there.
     /// </summary>
     public static (int Top, List<int> Visited) Walk(Machine m, int dev)
     {
         var visited = new List<int> { dev };
-        int current = dev;
-        foreach (var bridge in PciBus.Ancestors(m, dev))
+        int start = Vmd.AliasWalkStart(m, dev);
+        if (start != dev)
+            visited.Add(start);
+        int current = start;
+        foreach (var bridge in PciBus.Ancestors(m, start))
         {
             if (!Acs.TakesOverRequesterId(m.Devices[bridge].Pci!.Type))
                 continue;
