@@ -128,15 +128,15 @@ public partial class MachineSetTests
         g.Add(name);
     }
 
-    [GeneratedRegex("^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]$")]
+    [GeneratedRegex("^[0-9a-f]{4,8}:[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]$")]
     private static partial Regex PciName();
 
-    [GeneratedRegex("(?<bdf>(?:[0-9a-f]{4}:)?[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]): Adding to iommu group (?<id>\\d+)")]
+    [GeneratedRegex("(?<bdf>(?:[0-9a-f]{4,8}:)?[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]): Adding to iommu group (?<id>\\d+)")]
     private static partial Regex Adding();
 
     [GeneratedRegex("IOMMU [Gg]roup:? (?<id>\\d+):?")]
     private static partial Regex Heading();
 
-    [GeneratedRegex("^(?<bdf>(?:[0-9a-f]{4}:)?[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]) ")]
+    [GeneratedRegex("^(?<bdf>(?:[0-9a-f]{4,8}:)?[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]) ")]
     private static partial Regex DeviceAtStart();
 }

@@ -39,7 +39,7 @@ public static class VmdImport
             {
                 guesses.Add(new Guess(GuessSubject.HostBridge(b.Domain), k >= endpoints.Count
                     ? $"domain {PciDomain.Format(b.Domain)} is a VMD domain (Linux numbers only those from 10000 on), but the listing has "
-                      + $"{(endpoints.Count == 0 ? "no" : $"only {endpoints.Count}")} VMD endpoint{(endpoints.Count == 1 ? "" : "s")} of vmd-ids.tsv: "
+                      + (endpoints.Count == 0 ? "no VMD endpoint" : $"only {endpoints.Count} VMD endpoint{(endpoints.Count == 1 ? "" : "s")}") + " of vmd-ids.tsv: "
                       + "written as a host bridge of its own, its functions grouped by their own tree, which no kernel does; add `vmd:` by hand"
                     : $"domain {PciDomain.Format(b.Domain)} has several root buses, which a VMD domain does not (vmd_enable_domain() makes one): "
                       + "written as host bridges of their own"));
