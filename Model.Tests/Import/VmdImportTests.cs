@@ -117,7 +117,7 @@ public class VmdImportTests
         var yaml = Import(listing);
         Assert.Contains("  - { domain: \"10000\", root-bus: \"00\", firmware: acpi, iommu: \"dmar0\" }\n", yaml, StringComparison.Ordinal);
         Assert.Contains("no VMD endpoint of vmd-ids.tsv", yaml, StringComparison.Ordinal);
-        Assert.DoesNotContain("vmd:", yaml, StringComparison.Ordinal);
+        Assert.DoesNotContain(", vmd: \"", yaml, StringComparison.Ordinal);
     }
 
     [Fact]
