@@ -17,7 +17,8 @@ public static class MachineGraph
             .Defaults("node", ("shape", "box"), ("fontname", "Helvetica"), ("fontsize", "10"));
         foreach (var h in m.HostBridges)
             dot.Node(HostId(h.Domain), ("shape", "folder"), ("label", $"PCI {h.Domain:x4}:{h.RootBus:x2}\n{(h.Firmware == Firmware.Acpi ? "acpi" : "dt")}"
-                + (h.Iommu is int i ? ", " + m.Iommus[i].Name : ", no IOMMU")));
+                + (h.Iommu is int i ? ", " + m.Iommus[i].Name : ", no IOMMU")
+                + (h.Vmd is int vmd ? $"\nVMD domain of {m.Devices[vmd].Name}" : "")));
         if (m.Devices.Any(d => d.Pci is null))
             dot.Node("platform", ("shape", "folder"), ("label", "platform / amba"));
 
@@ -36,6 +37,10 @@ public static class MachineGraph
             var from = d.Pci is null ? "platform" : d.Pci.ParentBridge is int p ? m.Devices[p].Name : HostId(d.Pci.Domain);
             dot.Edge(from, d.Name);
         }
+        // A VMD domain's functions do DMA through its endpoint (pci_real_dma_dev()).
+        foreach (var h in m.HostBridges)
+            if (h.Vmd is int vmd)
+                dot.Edge(m.Devices[vmd].Name, HostId(h.Domain), ("style", "dotted"), ("label", "vmd"));
         PartitionEdges(dot, w);
         return dot.ToString();
     }

@@ -74,12 +74,12 @@ internal static class IommuReader
         var node = f.Required("domain");
         var text = Scalars.Text(f.File, node, f.PathOf("domain"));
         var hint = $"expected 4 hex digits, or up to {PciDomain.MaxDigits} as %04x prints a domain from 10000 on (quote it: \"0000\", \"10000\"), got '{text}'";
-        if (!text.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f'))
+        if (!text.All(char.IsAsciiHexDigit))
             throw f.File.Error(node, f.PathOf("domain"), hint);
         if (PciDomain.Parse(text, out var why) is not int domain)
             throw f.File.Error(node, f.PathOf("domain"), text.Length is >= 4 and <= PciDomain.MaxDigits ? why : hint);
         if (!PciDomain.IsCanonical(text))
-            throw f.File.Error(node, f.PathOf("domain"), $"write the domain as %04x prints it: '{PciDomain.Format(domain)}', not '{text}'");
+            throw f.File.Error(node, f.PathOf("domain"), $"write the domain with as many digits as %04x prints: '{PciDomain.Format(domain)}', not '{text}'");
         return domain;
     }
 

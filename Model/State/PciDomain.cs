@@ -42,9 +42,9 @@ public static class PciDomain
     }
 
     /// <summary>
-    /// Whether DIGITS is the one way `%04x` writes its value: no leading zero past the fourth digit
-    /// (`10000`, not `010000`), lowercase (a scenario's device names are dev_name()).
+    /// Whether DIGITS has as many digits as `%04x` writes for its value: no leading zero past the
+    /// fourth digit (`10000`, not `010000`).
     /// </summary>
     public static bool IsCanonical(string digits) =>
-        Parse(digits, out _) is int d && Format(d) == digits;
+        Parse(digits, out _) is int d && Format(d).Length == digits.Length;
 }
