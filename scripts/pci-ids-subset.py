@@ -13,7 +13,11 @@ that had it in the later version (pci.ids corrected the other), to neither if bo
 
 Kept, in pci.ids syntax: every vendor that a row of Model/Topology/Quirks/pci-quirks.tsv or
 Model/Import/Hardware/pci-capabilities.tsv names; under each, the devices those rows name
-(explicit IDs and every ID of a quirk's match ranges); and the whole class section. An explicit
+(explicit IDs and every ID of a quirk's match ranges), and every other device of the vendor that
+has (or had) one of their names once a trailing ` #N` is dropped from both (the import maps such
+a name to all of them, and decides only where they all give the same answers, so none may be
+missing; one no longer in the given pci.ids is written with its earlier names); and the whole
+class section. An explicit
 ID (a row's own vendor:device, not a range member) that the given pci.ids lacks is written as a `# not in pci.ids: vvvv:dddd` comment, so that a test can
 tell a stale subset from a name pci.ids does not have. pci.ids comes from
 https://github.com/pciutils/pciids (or a system's /usr/share/misc/pci.ids).
@@ -67,8 +71,8 @@ with open(args[0], encoding="utf-8", errors="replace") as f:
     text = f.read().splitlines()
 
 
-def kept_names(lines):
-    """(vendor, device) -> name for the kept devices of one pci.ids version."""
+def vendor_names(lines):
+    """(vendor, device) -> name for every device of a kept vendor in one pci.ids version."""
     names, vendor, keep = {}, "", False
     for line in lines:
         if line.startswith("C "):
@@ -76,23 +80,59 @@ def kept_names(lines):
         if re.match(r"^[0-9a-f]{4}  ", line):
             vendor, keep = line[:4], line[:4] in vendors
         elif keep and re.match(r"^\t[0-9a-f]{4}  ", line):
-            key = f"{vendor}:{line[1:5]}"
-            if key in devices:
-                names[key] = line[7:].strip()
+            names[f"{vendor}:{line[1:5]}"] = line[7:].strip()
     return names
 
 
-current = kept_names(text)
-earlier = {}  # key -> names it had in earlier versions, oldest first
+def loose(name):
+    """PciIdsDatabase.Loose: case, `PCI Express` for `PCIe`, the word `Series`, punctuation and blanks taken out."""
+    s = name.lower().replace("pci express", "pcie").replace("series", "")
+    return "".join(c for c in s if c.isalnum())
+
+
+def unnumbered(name):
+    """PciIdsDatabase.UnnumberedKey: the name without a trailing ` #N`, in its loose form."""
+    return loose(re.sub(r"\s+#\d+$", "", name.strip()))
+
+
+versions = [vendor_names(text)]  # the given pci.ids last; the history's versions before it, oldest first
 if history is not None:
     import subprocess
     commits = subprocess.run(["git", "-C", history, "log", "--reverse", "--format=%H", "--", "pci.ids"],
                              check=True, capture_output=True, text=True).stdout.split()
-    last = {}  # (vendor, name) -> {key: index of the last version in which key had that name}
-    for index, commit in enumerate(commits):
+    old_versions = []
+    for commit in commits:
         old = subprocess.run(["git", "-C", history, "show", f"{commit}:pci.ids"],
                              check=True, capture_output=True).stdout.decode("utf-8", "replace").splitlines()
-        for key, name in kept_names(old).items():
+        old_versions.append(vendor_names(old))
+    versions = old_versions + versions
+    first_date = subprocess.run(["git", "-C", history, "log", "-1", "--format=%ad", "--date=short", commits[0]],
+                                check=True, capture_output=True, text=True).stdout.strip()
+
+# A name without -nn that no device has but some have once the ` #N` pci.ids ends it with is
+# dropped maps to every device of that form (PciIdsDatabase.Unnumbered), and the import decides
+# only where all of them give the same answers: so every device whose name (in any version) has
+# the unnumbered form of a kept device's name is kept too.
+# Only forms some name of which carries such an ordinal count (PciIdsDatabase.Unnumbered knows no other).
+forms, numbered = {}, set()  # (vendor, unnumbered form) -> keys that had a name of that form; forms with an ordinal
+for names in versions:
+    for key, name in names.items():
+        form = (key[:4], unnumbered(name))
+        forms.setdefault(form, set()).add(key)
+        if re.search(r"\s#\d+$", name.strip()):
+            numbered.add(form)
+kept_forms = {(key[:4], unnumbered(name)) for names in versions for key, name in names.items() if key in devices} & numbered
+alike = {key for form in kept_forms for key in forms[form]} - devices
+devices |= alike
+
+current = {k: n for k, n in versions[-1].items() if k in devices}
+earlier = {}  # key -> names it had in earlier versions, oldest first
+if history is not None:
+    last = {}  # (vendor, name) -> {key: index of the last version in which key had that name}
+    for index, names in enumerate(versions[:-1]):
+        for key, name in names.items():
+            if key not in devices:
+                continue
             last.setdefault((key[:4], name), {})[key] = index
             if name != current.get(key) and name not in earlier.setdefault(key, []):
                 earlier[key].append(name)
@@ -100,15 +140,15 @@ if history is not None:
         last.setdefault((key[:4], name), {})[key] = len(commits)
     # A name two devices of one vendor have had belongs to the one that had it last (pci.ids
     # corrected the other); where both had it in that version, to neither.
-    def owner(vendor, name):
-        holders = last[(vendor, name)]
+    # The devices kept for their unnumbered names do not take a name from a device kept for its
+    # own rows: such a name is then written for both, and the import sees them named alike.
+    def owner(key, name):
+        holders = {k: i for k, i in last[(key[:4], name)].items() if (k in alike) == (key in alike) or key in alike}
         latest = max(holders.values())
         at_latest = [k for k, i in holders.items() if i == latest]
         return at_latest[0] if len(at_latest) == 1 else None
     for key in earlier:
-        earlier[key] = [n for n in earlier[key] if owner(key[:4], n) == key]
-    first_date = subprocess.run(["git", "-C", history, "log", "-1", "--format=%ad", "--date=short", commits[0]],
-                                check=True, capture_output=True, text=True).stdout.strip()
+        earlier[key] = [n for n in earlier[key] if owner(key, n) == key]
 version = next((m.group(1) for l in text if (m := re.match(r"#\s*Version:\s*(\S+)", l))), "unknown")
 
 out = [
@@ -124,10 +164,21 @@ out = [
     "#",
 ]
 found, in_vendor, in_class, vendor = set(), False, False, ""
+
+
+def flush_gone(vendor):
+    """The devices kept for their unnumbered names that this version no longer lists: their earlier names."""
+    for key in sorted(k for k in alike if k[:4] == vendor and k not in versions[-1]):
+        for name in earlier.get(key, []):
+            out.append(f"\t{key[5:]}  {name}")
+
+
 for line in text:
     if not line or line.startswith("#"):
         continue
     if line.startswith("C "):
+        if in_vendor:
+            flush_gone(vendor)
         in_class, in_vendor = True, False
         out.append(line)
         continue
@@ -136,6 +187,8 @@ for line in text:
             out.append(line)
         continue
     if re.match(r"^[0-9a-f]{4}  ", line):
+        if in_vendor:
+            flush_gone(vendor)
         vendor = line[:4]
         in_vendor = vendor in vendors
         if in_vendor:

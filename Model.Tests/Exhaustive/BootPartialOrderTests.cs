@@ -5,6 +5,7 @@ using Checker.Model.State;
 using Checker.Properties.Exhaustive;
 using Checker.Properties.Generation;
 using Checker.Properties.Invariants;
+using Checker.Model.Tests.Support;
 
 namespace Checker.Model.Tests.Exhaustive;
 
@@ -138,4 +139,78 @@ public class BootPartialOrderTests
     public void Worlds_with_one_cluster_fingerprint_step_alike(string name, int depth, string variant) =>
         ReductionTests.AssertStepAlike(ReductionTests.Under(SmallMachines.Load(name), variant), name, Math.Min(depth, 8),
             w => Fingerprint.Of(w, reduce: true, clusters: true), "cluster fingerprint");
+
+    /// <summary>
+    /// Two DT SMMUs, each with its own modular driver, under fw_devlink=on: the masters wait for
+    /// their SMMU's device through late_initcall and after it, in two clusters at once.
+    /// </summary>
+    private static Machine TwoModularSmmus() => new MachineBuilder(Arch.Arm64)
+        .Variant("fw-devlink", "on")
+        .Iommu("smmu-a", "a.iommu", "smmu-a")
+        .Iommu("smmu-c", "c.iommu", "smmu-c")
+        .Platform("a.iommu")
+        .Platform("c.iommu")
+        .Platform("a1.dma", iommu: "smmu-a")
+        .Platform("c1.dma", iommu: "smmu-c")
+        .Platform("c2.dma", iommu: "smmu-c")
+        .Driver("smmu-a", BusKind.Platform, ["a.iommu"], module: true)
+        .Driver("smmu-c", BusKind.Platform, ["c.iommu"], module: true)
+        .Driver("dma-a", BusKind.Platform, ["a1.dma"])
+        .Driver("dma-c", BusKind.Platform, ["c1.dma", "c2.dma"])
+        .Script("boot")
+        .Build("two-modular-smmus");
+
+    /// <summary>
+    /// Why the cluster fingerprint needs deferrals that end at late_initcall: after boots that
+    /// deferred the masters as c1, a1, c2 and as a1, c1, c2 (one cluster order, c1 before c2),
+    /// loading smmu-a and running the deferred work binds a1 and leaves c1 and c2 deferred, in
+    /// the first world as c2, c1 (a1's bind moved c1, already retried, behind c2) and in the second
+    /// as c1, c2. The two worlds before the work have the same futures only up to that order, which
+    /// the next pass's probe order (and so grouping) follows; so this machine is not cluster-reduced,
+    /// and its cluster fingerprint keeps the lists' whole order.
+    /// </summary>
+    [Fact]
+    public void A_bind_in_one_cluster_reorders_the_deferrals_of_another()
+    {
+        var m = TwoModularSmmus();
+        int Dev(string name) => m.DeviceIndex(name);
+        int Drv(string name) => m.DriverIndex(name);
+        World Run(params string[] masters)
+        {
+            var w = Kernel.Boot(m);
+            foreach (var e in new Event[] { new AddDevice(Dev("a.iommu")), new AddDevice(Dev("c.iommu")),
+                         new RegisterDriver(Drv("dma-a")), new RegisterDriver(Drv("dma-c")) }
+                         .Concat(masters.Select(x => (Event)new AddDevice(Dev(x))))
+                         .Append(new LateInitcall()).Append(new Modprobe(Drv("smmu-a"))))
+            {
+                Assert.True(Kernel.IsEnabled(w, e), e.ToString());
+                w = Kernel.Step(w, e);
+            }
+            return w;
+        }
+        var first = Run("c1.dma", "a1.dma", "c2.dma");
+        var second = Run("a1.dma", "c1.dma", "c2.dma");
+        int[] InCluster(World w) => [.. w.DeferredPending.Concat(w.DeferredActive).Where(d => m.Devices[d].Name.StartsWith('c'))];
+        Assert.Equal(InCluster(first), InCluster(second));
+        Assert.NotEqual([.. first.DeferredActive], [.. second.DeferredActive]);
+        var firstAfter = Kernel.Step(first, new DeferredWork());
+        var secondAfter = Kernel.Step(second, new DeferredWork());
+        Assert.True(firstAfter.Device(Dev("a1.dma")).IsBound && secondAfter.Device(Dev("a1.dma")).IsBound);
+        Assert.Equal([Dev("c2.dma"), Dev("c1.dma")], [.. firstAfter.DeferredPending]);
+        Assert.Equal([Dev("c1.dma"), Dev("c2.dma")], [.. secondAfter.DeferredPending]);
+        // So this machine is not reduced by cluster, and the worlds before the work stay apart.
+        var r = Reduction.Of(m)!;
+        Assert.True(r.ProbesSucceed);
+        Assert.Equal(2, r.Clusters);
+        Assert.False(r.DeferralsEndAtLateInitcall);
+        Assert.NotEqual(Fingerprint.Of(first, reduce: true, clusters: true), Fingerprint.Of(second, reduce: true, clusters: true));
+    }
+
+    [Fact]
+    public void The_d05_and_the_twin_ports_are_reduced_by_cluster()
+    {
+        Assert.True(Reduction.Of(SmallMachines.Load("twin-ports"))!.DeferralsEndAtLateInitcall);
+        Assert.True(Reduction.Of(ScenarioFiles.Load("hisilicon-d05-builtin"))!.DeferralsEndAtLateInitcall);
+        Assert.False(Reduction.Of(ReductionTests.Under(SmallMachines.Load("twin-ports"), "parent-link"))!.DeferralsEndAtLateInitcall);
+    }
 }

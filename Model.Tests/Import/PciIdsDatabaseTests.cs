@@ -1,4 +1,5 @@
 using Checker.Model.Import;
+using Checker.Model.State;
 using Checker.Model.Topology.Quirks;
 
 namespace Checker.Model.Tests.Import;
@@ -188,5 +189,87 @@ public class PciIdsDatabaseTests
         // listing of the validation set prints it).
         Assert.Equal((0x8086, (int?)0xa290), db.Lookup("Intel Corporation 200 Series/Z370 Chipset Family PCIe Root Port #1"));
         Assert.Equal((0x8086, (int?)0xa290), db.Lookup("Intel Corporation 200 Series PCH PCI Express Root Port #1 (rev f0)"));
+    }
+
+    private const string AlderLakeIds = "8086  Intel Corporation\n"
+        + "\t51b0  Alder Lake PCI Express Root Port #9\n"
+        + "\t51b1  Alder Lake PCI Express x1 Root Port #10\n"
+        + "\t51b3  Alder Lake PCI Express Root Port #12\n"
+        + "\t1234  Widget Port\n"
+        + "\t1235  Widget-Port\n";
+
+    [Fact]
+    public void A_name_pci_ids_has_only_with_a_trailing_ordinal_maps_to_every_device_of_that_form()
+    {
+        var db = PciIdsDatabase.Parse(AlderLakeIds);
+        // Published listings print 8086:51b0 as `Alder Lake PCI Express Root Port`, a name no device has.
+        const string Printed = "Intel Corporation Alder Lake PCI Express Root Port (rev 01) (prog-if 00 [Normal decode])";
+        Assert.Equal((0x8086, (int?)null), db.Lookup(Printed));
+        var found = db.Unnumbered(Printed);
+        Assert.NotNull(found);
+        Assert.Equal(0x8086, found.Value.Vendor);
+        Assert.Equal([0x51b0, 0x51b3], found.Value.Devices.ToArray());
+        // The form is the whole name but its ordinal: the x1 port is not among them, and a numbered name finds its own form.
+        Assert.Equal([0x51b1], db.Unnumbered("Intel Corporation Alder Lake PCI Express x1 Root Port #7")!.Value.Devices.ToArray());
+        // A name that has a device of its own is still that device's.
+        Assert.Equal((0x8086, (int?)0x51b3), db.Lookup("Intel Corporation Alder Lake PCI Express Root Port #12 (rev 01)"));
+        // Names that differ only in punctuation, with no ordinal anywhere: the loose index's ambiguity, no candidates.
+        Assert.Equal((0x8086, (int?)null), db.Lookup("Intel Corporation Widget Port."));
+        Assert.Null(db.Unnumbered("Intel Corporation Widget Port."));
+        Assert.Null(db.Unnumbered("NVIDIA Corporation Alder Lake PCI Express Root Port"));
+    }
+
+    [Fact]
+    public void The_bundled_subset_keeps_every_device_of_a_kept_devices_unnumbered_form()
+    {
+        // 51b0 has pci-capabilities rows; 51b3, named alike but for its ordinal, must be in the subset too,
+        // or a name without the ordinal would look as if it could only be 51b0.
+        var db = PciIdsDatabase.Bundled();
+        Assert.Equal([0x51b0, 0x51b3], db.Unnumbered("Intel Corporation Alder Lake PCI Express Root Port (rev 01)")!.Value.Devices.ToArray());
+    }
+
+    private static ImportResult ImportAlderLakePort(PciIdsDatabase names)
+    {
+        const string Ports = """
+            00:1d.0 PCI bridge: Intel Corporation Alder Lake PCI Express Root Port (rev 01) (prog-if 00 [Normal decode])
+            01:00.0 SATA controller: ASMedia Technology Inc. Device 1164 (rev 02) (prog-if 01 [AHCI 1.0])
+            """;
+        var dump = LspciDump.Read([("lspci.txt", Ports)]);
+        return MachineImporter.Import(ImportInputs.FromLspci("t", dump, null, null, null) with { Names = names });
+    }
+
+    [Fact]
+    public void Candidates_that_give_the_same_answers_decide_the_device()
+    {
+        // 51b0 and 51b3 both have pci-capabilities rows (root port, ACS) and the same quirk rows: either gives the port ACS.
+        var result = ImportAlderLakePort(PciIdsDatabase.Bundled());
+        var m = result.Machine;
+        var port = m.Devices[m.DeviceIndex("0000:00:1d.0")].Pci!;
+        Assert.Equal(0x51b0, port.Ids!.Device);
+        Assert.Equal(AcsFlags.Required, port.Acs);
+        var guess = Assert.Single(result.Guesses, g => g.Subject == "device 0000:00:1d.0" && g.Text.Contains("trailing ` #N`", StringComparison.Ordinal));
+        Assert.Contains("8086:51b0", guess.Text);
+        Assert.Contains("8086:51b3", guess.Text);
+        Assert.Contains("does not matter", guess.Text);
+    }
+
+    [Fact]
+    public void Candidates_that_differ_leave_the_device_undecided()
+    {
+        // A pci.ids in which the port's form is also 51b1's: 51b1 has no pci-capabilities row, so which one it is matters.
+        var db = PciIdsDatabase.Parse("8086  Intel Corporation\n\t51b0  Alder Lake PCI Express Root Port #9\n\t51b1  Alder Lake PCI Express Root Port #10\n");
+        var result = ImportAlderLakePort(db);
+        var m = result.Machine;
+        var index = m.DeviceIndex("0000:00:1d.0");
+        var port = m.Devices[index].Pci!;
+        Assert.Equal(0x8086, port.Ids!.Vendor);
+        Assert.Null(port.Ids.Device);
+        Assert.Equal(AcsFlags.None, port.Acs);
+        var guess = Assert.Single(result.Guesses, g => g.Subject == "device 0000:00:1d.0" && g.Text.Contains("trailing ` #N`", StringComparison.Ordinal));
+        Assert.Contains("could not be decided", guess.Text);
+        Assert.Contains("8086:51b1 no row", guess.Text);
+        // The quirks matched by device ID are listed as undecided, as for any name pci.ids lacks.
+        Assert.Contains(result.Guesses, g => g.Subject == "device 0000:00:1d.0" && g.Text.StartsWith("kernel quirks", StringComparison.Ordinal)
+            && g.Text.Contains("pci_quirk_intel_pch_acs", StringComparison.Ordinal));
     }
 }

@@ -37,6 +37,7 @@ public sealed class PciIdsDatabase
         ImmutableDictionary<string, int>.Builder? devices = null;
         var named = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         var alike = ImmutableDictionary.CreateBuilder<(int, int), ImmutableArray<int>>();
+        var unnumbered = ImmutableDictionary.CreateBuilder<(int, string), ImmutableArray<int>>();
         int? baseClass = null;
         void FlushVendor()
         {
@@ -45,6 +46,11 @@ public sealed class PciIdsDatabase
             foreach (var ids in named.Values.Where(ids => ids.Count > 1))
                 foreach (int id in ids)
                     alike.TryAdd((vendorId, id), [.. ids]);
+            // Only forms that some name carries an ordinal in: a name that equals another but for
+            // punctuation is the loose index's, which answers an ambiguity with the vendor alone.
+            foreach (var group in named.SelectMany(kv => kv.Value.Select(id => (Key: UnnumberedKey(kv.Key), Numbered: Ordinal.IsMatch(kv.Key), Id: id)))
+                .GroupBy(x => x.Key).Where(g => g.Any(x => x.Numbered)))
+                unnumbered.TryAdd((vendorId, group.Key), [.. group.Select(x => x.Id).Distinct().Order()]);
             named.Clear();
             vendorName = null;
             devices = null;
@@ -91,7 +97,41 @@ public sealed class PciIdsDatabase
         {
             Version = VersionOf(text),
             Alike = alike.ToImmutable(),
+            UnnumberedIndex = unnumbered.ToImmutable(),
         };
+    }
+
+    /// <summary>Per vendor and a device name's Loose form without its trailing ` #N`: every device that has (or had) a name of that form, for the forms some name of which has the ordinal.</summary>
+    private ImmutableDictionary<(int, string), ImmutableArray<int>> UnnumberedIndex { get; init; } = ImmutableDictionary<(int, string), ImmutableArray<int>>.Empty;
+
+    private static readonly System.Text.RegularExpressions.Regex Ordinal = new(@"\s+#\d+$");
+
+    /// <summary>A device name without the ordinal pci.ids numbers a chip's ports and controllers by (`Root Port #9`), in its Loose form.</summary>
+    internal static string UnnumberedKey(string name) => Loose(Ordinal.Replace(name.Trim(), ""));
+
+    /// <summary>
+    /// The devices of the vendor a description without -nn names, where no device has the name
+    /// itself (Find answers with the vendor alone) but some have it once the ordinal pci.ids ends
+    /// it with (` #9`) is dropped from both: lspci's names come from pci.ids and, for an ID it
+    /// lacks, udev's hwdb (id_lookup(), lib/names.c, pciutils v3.14), and published listings name
+    /// 8086:51b0 `Alder Lake PCI Express Root Port` and 51bb `Alder Lake-P PCH PCIe Root Port`,
+    /// which no pci.ids version in the history of github.com/pciutils/pciids has (there they are
+    /// `... #9` and `... #4`). Every device whose name (current or earlier) has that form is a
+    /// candidate, the answer sorted; null when none is. Where this database has none, the
+    /// fallback is asked.
+    /// </summary>
+    public (int Vendor, ImmutableArray<int> Devices, string Source)? Unnumbered(string description)
+    {
+        ArgumentNullException.ThrowIfNull(description);
+        var text = StripSuffixes(description.Trim());
+        foreach (var (name, id, _) in _vendors)
+        {
+            if (!text.StartsWith(name + " ", StringComparison.Ordinal))
+                continue;
+            if (UnnumberedIndex.TryGetValue((id, UnnumberedKey(text[(name.Length + 1)..])), out var ids))
+                return (id, ids, Source);
+        }
+        return Fallback?.Unnumbered(description);
     }
 
     /// <summary>Per vendor and device: every device of the vendor that pci.ids gives the same name (the device itself included), where there are two or more.</summary>
@@ -127,12 +167,19 @@ public sealed class PciIdsDatabase
         return other is { Device: not null } ? other : own ?? other;
     }
 
+    /// <summary>The names this database (or, where it has none, its fallback) gives VENDOR:DEVICE, current and earlier, sorted.</summary>
+    public ImmutableArray<string> NamesOf(int vendor, int device)
+    {
+        var own = _vendors.Where(v => v.Id == vendor).SelectMany(v => v.Devices.Where(kv => kv.Value == device).Select(kv => kv.Key)).Order(StringComparer.Ordinal).ToImmutableArray();
+        return own.IsEmpty && Fallback is not null ? Fallback.NamesOf(vendor, device) : own;
+    }
+
     /// <summary>A database asked for the names this one does not have (the bundled subset after a system's pci.ids).</summary>
     public PciIdsDatabase? Fallback { get; private init; }
 
     /// <summary>This database, then <paramref name="fallback"/> for what it does not know.</summary>
     public PciIdsDatabase Then(PciIdsDatabase fallback) =>
-        new(_vendors, _classes) { Version = Version, Source = Source, Fallback = fallback, Alike = Alike };
+        new(_vendors, _classes) { Version = Version, Source = Source, Fallback = fallback, Alike = Alike, UnnumberedIndex = UnnumberedIndex };
 
     private (int Vendor, int? Device, string Source)? FindHere(string description)
     {
@@ -207,6 +254,7 @@ public sealed class PciIdsDatabase
             Version = db.Version,
             Source = $"the bundled subset of pci.ids (version {db.Version})",
             Alike = db.Alike,
+            UnnumberedIndex = db.UnnumberedIndex,
         };
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Checker.Model.Import.Hardware;
 using Checker.Model.State;
+using Checker.Model.Topology.Quirks;
 
 namespace Checker.Model.Import;
 
@@ -61,10 +62,10 @@ public static class PciImport
             var verbose = input.Verbose?.GetValueOrDefault(d.Address);
             var baseDev = Base(input, name);
             var enumerated = input.Dmesg?.Enumerated.GetValueOrDefault(name);
-            var ids = IdsOf(input, d, verbose, baseDev, enumerated, byParent, guesses);
+            (ushort, ushort)? parentIds = d.Parent is { } pa && idsOf.GetValueOrDefault(pa) is { Vendor: int pv, Device: int pd } ? ((ushort)pv, (ushort)pd) : null;
+            var ids = IdsOf(input, d, verbose, baseDev, enumerated, parentIds, byParent, guesses);
             // A dump with capability lists (or the base) says it all; otherwise another machine's root dump of the chip may.
             idsOf[d.Address] = ids;
-            (ushort, ushort)? parentIds = d.Parent is { } pa && idsOf.GetValueOrDefault(pa) is { Vendor: int pv, Device: int pd } ? ((ushort)pv, (ushort)pd) : null;
             var fact = verbose is { CapabilitiesShown: true } || baseDev is not null || ids is not { Vendor: int fv, Device: int fd }
                 ? null : input.Facts?.Lookup((ushort)fv, (ushort)fd, parentIds);
             var type = TypeOf(d, verbose, baseDev, types, enumerated, fact, guesses);
@@ -93,26 +94,36 @@ public static class PciImport
 
     /// <summary>Vendor, device, class and whether an ACS capability exists, where the dump tells them (the base's otherwise).</summary>
     private static PciIds? IdsOf(ImportInputs input, TreeDevice d, VerboseDevice? v, PciInfo? baseDev, EnumeratedPci? enumerated,
-        ILookup<Bdf?, TreeDevice> byParent, List<Guess> guesses)
+        (ushort, ushort)? parentIds, ILookup<Bdf?, TreeDevice> byParent, List<Guess> guesses)
     {
         var tree = MachineDefaults.TreeIdsOf(d.Description);
         bool? acsCap = v is null ? null : v.AcsCapabilityListed ? true : v.CapabilitiesShown ? false : null;
         // The dmesg's enumeration line has the IDs and class even where lspci ran without -nn.
         var ids = new PciIds(v?.Vendor ?? tree?.Vendor ?? enumerated?.Vendor, v?.Device ?? tree?.Device ?? enumerated?.DeviceId,
             v?.ClassCode ?? enumerated?.ClassCode, acsCap);
-        ids = Named(input, d, v, ids, byParent, guesses);
+        ids = Named(input, d, v, ids, parentIds, byParent, guesses);
         return ids == new PciIds(null, null, null, null) ? baseDev?.Ids : ids;
     }
 
     /// <summary>Without -nn: the IDs pci.ids gives the printed names (each one a guess).</summary>
-    private static PciIds Named(ImportInputs input, TreeDevice d, VerboseDevice? v, PciIds ids, ILookup<Bdf?, TreeDevice> byParent, List<Guess> guesses)
+    private static PciIds Named(ImportInputs input, TreeDevice d, VerboseDevice? v, PciIds ids, (ushort, ushort)? parentIds,
+        ILookup<Bdf?, TreeDevice> byParent, List<Guess> guesses)
     {
         if (input.Names is not { } db)
             return ids;
-        if (ids.Vendor is null && db.Find(v?.Description is { Length: > 0 } text ? text : d.Description) is { } found)
+        var text = v?.Description is { Length: > 0 } described ? described : d.Description;
+        if (ids.Vendor is null && db.Find(text) is { } found)
         {
             if (found.Device is int named && found.Source != "lspci's numeric name" && db.NamedAlike(found.Vendor, named) is { Length: > 1 } alike)
-                found = found with { Device = OneOfAlike(input, db, d, found.Vendor, named, alike, byParent, guesses) };
+                found = found with { Device = OneOfAlike(input, db, d, found.Vendor, alike, parentIds, byParent, guesses, named) };
+            else if (found.Device is null && db.Unnumbered(text) is { } unnumbered && unnumbered.Vendor == found.Vendor)
+                found = found with
+                {
+                    Device = unnumbered.Devices.Length == 1
+                        ? OnlyUnnumbered(db, d, unnumbered.Vendor, unnumbered.Devices[0], guesses)
+                        : OneOfAlike(input, db, d, found.Vendor, unnumbered.Devices, parentIds, byParent, guesses, named: null),
+                    Source = unnumbered.Source,
+                };
             ids = ids with { Vendor = found.Vendor, Device = found.Device };
             guesses.Add(new Guess(GuessSubject.Device(d.Address.ToString()), found.Device is int dev
                 ? found.Source == "lspci's numeric name"
@@ -125,16 +136,36 @@ public static class PciImport
         return ids;
     }
 
-    /// <summary>
-    /// Which of the devices pci.ids names alike (ALIKE, NAMED the first) bridge D is, by what sits
-    /// behind it: the one pci-capabilities.tsv has rows `[behind]` for a function below D (the
-    /// X570 chipset's 1022:57a4 ports hold the SATA, USB and Reserved SPP functions the table read
-    /// behind 57a4, where its 57a3 ports hold slots). Otherwise the first, with a guess that says so.
-    /// </summary>
-    private static int OneOfAlike(ImportInputs input, PciIdsDatabase db, TreeDevice d, int vendor, int named, ImmutableArray<int> alike,
-        ILookup<Bdf?, TreeDevice> byParent, List<Guess> guesses)
+    /// <summary>The one device whose name is the printed one with a trailing ` #N`.</summary>
+    private static int OnlyUnnumbered(PciIdsDatabase db, TreeDevice d, int vendor, int device, List<Guess> guesses)
     {
-        var others = string.Join(", ", alike.Where(a => a != named).Select(a => $"{vendor:x4}:{a:x4}"));
+        guesses.Add(new Guess(GuessSubject.Device(d.Address.ToString()), $"no device has the printed name (no -nn); once a trailing ` #N` is dropped "
+            + $"it is the name of {vendor:x4}:{device:x4} ({Quoted(db, vendor, device)}) alone: taken"));
+        return device;
+    }
+
+    private static string Quoted(PciIdsDatabase db, int vendor, int device) => string.Join(", ", db.NamesOf(vendor, device).Select(n => $"`{n}`"));
+
+    /// <summary>
+    /// Which of the devices a name without -nn cannot tell apart (ALIKE) function D is. First by
+    /// what sits behind a bridge: the one pci-capabilities.tsv has rows `[behind]` for a function
+    /// below D (the X570 chipset's 1022:57a4 ports hold the SATA, USB and Reserved SPP functions
+    /// the table read behind 57a4, where its 57a3 ports hold slots). Then by what the import would
+    /// do with each: where every one gives the same answers (CandidatesAgree), which it is does not
+    /// matter, and the first is taken. Otherwise, for devices pci.ids gives the very name lspci
+    /// printed (NAMED the first), the first, with a guess that says so; for devices whose names
+    /// only match once their ` #N` is dropped (NAMED null), none: the device stays unknown, as
+    /// for a name pci.ids does not have.
+    /// </summary>
+    private static int? OneOfAlike(ImportInputs input, PciIdsDatabase db, TreeDevice d, int vendor, ImmutableArray<int> alike,
+        (ushort, ushort)? parentIds, ILookup<Bdf?, TreeDevice> byParent, List<Guess> guesses, int? named)
+    {
+        var subject = GuessSubject.Device(d.Address.ToString());
+        var listed = string.Join(", ", alike.Select(a => $"{vendor:x4}:{a:x4}"));
+        var how = named is int n
+            ? $"pci.ids names {vendor:x4}:{n:x4} and {string.Join(", ", alike.Where(a => a != n).Select(a => $"{vendor:x4}:{a:x4}"))} alike (no -nn)"
+            : $"no device has the printed name (no -nn); once a trailing ` #N` is dropped it is the name of "
+                + string.Join(" and ", alike.Select(a => $"{vendor:x4}:{a:x4} ({Quoted(db, vendor, a)})"));
         if (d.IsBridge && input.Facts is { } facts)
         {
             var below = byParent[d.Address]
@@ -144,15 +175,58 @@ public static class PciImport
             if (placed.Count == 1)
             {
                 var child = below.First(c => facts.HasRowsBehind((ushort)c.Vendor, (ushort)c.Device, ((ushort)vendor, (ushort)placed[0])));
-                guesses.Add(new Guess(GuessSubject.Device(d.Address.ToString()), $"pci.ids names {vendor:x4}:{named:x4} and {others} alike (no -nn): "
+                guesses.Add(new Guess(subject, $"{how}: "
                     + $"{vendor:x4}:{placed[0]:x4} taken, since {child.Vendor:x4}:{child.Device:x4} sits behind this bridge and pci-capabilities.tsv "
                     + $"read that chip behind {vendor:x4}:{placed[0]:x4}"));
                 return placed[0];
             }
         }
-        guesses.Add(new Guess(GuessSubject.Device(d.Address.ToString()), $"pci.ids names {vendor:x4}:{named:x4} and {others} alike (no -nn): "
-            + $"the first, {vendor:x4}:{named:x4}, taken; nothing behind it tells them apart"));
-        return named;
+        var first = named ?? alike[0];
+        var (same, what) = CandidatesAgree(input, vendor, alike, parentIds);
+        if (same)
+        {
+            guesses.Add(new Guess(subject, $"{how}: {vendor:x4}:{first:x4} taken; which of {listed} it is does not matter here, "
+                + $"as every one has the same facts the import reads ({what})"));
+            return first;
+        }
+        if (named is not null)
+        {
+            guesses.Add(new Guess(subject, $"{how}: the first, {vendor:x4}:{first:x4}, taken; nothing behind it tells them apart ({what})"));
+            return first;
+        }
+        guesses.Add(new Guess(subject, $"{how}: could not be decided, as they differ in {what}"));
+        return null;
+    }
+
+    /// <summary>
+    /// Whether the devices CANDIDATES of VENDOR would all be imported alike here (below a parent
+    /// PARENT): the same row of pci-capabilities.tsv (type and ACS capability), the same rows of
+    /// chips read behind them, the same rows of pci-quirks.tsv (each quirk function with its
+    /// version, class and, for an alias fixup, its devfns; an ACS entry by its ID list), and the
+    /// same bridge-presence.tsv answer. The class comes from the printed class name, the same for
+    /// all. Returns the common answers, or the first fact they differ in, with each one's answer.
+    /// </summary>
+    private static (bool Same, string What) CandidatesAgree(ImportInputs input, int vendor, ImmutableArray<int> candidates, (ushort, ushort)? parent)
+    {
+        string Fact(int c) => input.Facts?.Lookup((ushort)vendor, (ushort)c, parent) is { } f
+            ? $"{f.PcieType ?? "type unknown"}, ACS capability {(f.AcsCapability is bool b ? b ? "present" : "absent" : "unknown")}"
+            : "no row";
+        string Behind(int c) => string.Join("; ", input.Facts?.RowsBehind((ushort)vendor, (ushort)c)
+            .Select(f => $"{f.Vendor:x4}:{f.Device:x4} {f.PcieType ?? "?"} ACS {f.AcsCapability?.ToString() ?? "?"}") ?? []) is { Length: > 0 } rows ? rows : "none";
+        string Quirks(int c) => string.Join(", ", PciQuirks.Rows
+            .Where(r => r.Vendor == vendor && (r.Device is null || r.Device == c) && (!r.IsAcs || r.Ids == "-" || r.ListContains(c)))
+            .Select(r => $"{r.Function} from v{r.Since}{(r.Class is int k ? $" for class {k:x6}" : "")}{(r.IsAcs ? "" : $" ({r.Ids})")}")
+            .Distinct().Order(StringComparer.Ordinal)) is { Length: > 0 } rows ? rows : "none";
+        string Presence(int c) => BridgePresence.Default.Lookup((ushort)vendor, (ushort)c) is null ? "not listed" : "listed only with a link";
+        (string Table, Func<int, string> Of)[] facts =
+        [
+            ("pci-capabilities.tsv", Fact), ("the pci-capabilities.tsv rows of chips behind it", Behind),
+            ("pci-quirks.tsv", Quirks), ("bridge-presence.tsv", Presence),
+        ];
+        foreach (var (table, of) in facts)
+            if (candidates.Select(of).Distinct().Count() > 1)
+                return (false, $"{table}: " + string.Join("; ", candidates.Select(c => $"{vendor:x4}:{c:x4} {of(c)}")));
+        return (true, string.Join("; ", facts.Select(f => $"{f.Table}: {f.Of(candidates[0])}")));
     }
 
     private static PcieType TypeOf(TreeDevice d, VerboseDevice? v, PciInfo? baseDev, Dictionary<Bdf, PcieType> types, EnumeratedPci? enumerated,

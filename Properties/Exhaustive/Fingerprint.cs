@@ -233,7 +233,7 @@ public static class Fingerprint
     private static int Encode(World w, Span<byte> buffer, Scratch scratch, ReadOnlySpan<DeviceState> devices, int groupIds,
         Reduction.Relations? reduced, bool clusters, Permutation? p)
     {
-        clusters = clusters && reduced is { ProbesSucceed: true };
+        clusters = clusters && reduced is { DeferralsEndAtLateInitcall: true };
         var e = new Encoder(buffer);
         var groupById = scratch.GroupById.AsSpan(0, groupIds);
         var groupLabel = Scratch.Sized(ref scratch.GroupLabel, groupIds);

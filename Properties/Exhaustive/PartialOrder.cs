@@ -44,7 +44,7 @@ public static class PartialOrder
         if (w.DeferredProbeEnabled || candidates.Count < 2)
             return;
         var m = w.Machine;
-        if (Reduction.Of(m) is not { ProbesSucceed: true, Clusters: <= 64 } r)
+        if (Reduction.Of(m) is not { DeferralsEndAtLateInitcall: true, Clusters: <= 64 } r)
             return;
         foreach (var (kind, _) in candidates)
             if (kind is not (EventKind.Add or EventKind.Register))

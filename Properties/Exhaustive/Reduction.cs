@@ -67,6 +67,24 @@ public static class Reduction
         /// </summary>
         public readonly bool ProbesSucceed;
 
+        /// <summary>
+        /// Whether no deferral can outlive late_initcall's first pass, so that the order of the
+        /// deferred lists between clusters can never matter (docs/explore.md, "Partial-order
+        /// reduction of the boot", "When clusters apply"): every probe succeeds
+        /// (<see cref="ProbesSucceed"/>), every driver is built in, fw_devlink is off, the groups
+        /// variant is neither `defer-to-parent` nor `parent-link` (no device link, no wait for a parent), and every IOMMU instance is up before late_initcall
+        /// and stays up (x86's, registered at boot; or one registered by a built-in driver binding
+        /// a platform device present at boot that is no IOMMU's master, never `defer-forever`).
+        /// Then the only deferrals are masters whose instance has not registered yet, every one
+        /// binds when late_initcall retries it (the trigger of a bind moves nothing: the pending list
+        /// is empty behind it), and nothing defers after: no instance can be unregistered (sysfs
+        /// unbind is suppressed, built-ins cannot be unloaded, platform devices are not hot-removed).
+        /// Otherwise a bind of one cluster in deferred_probe_work_func() moves a deferral of another
+        /// cluster behind that cluster's later entries, which reorders it within its own cluster
+        /// (the test `A_bind_in_one_cluster_reorders_the_deferrals_of_another`).
+        /// </summary>
+        public readonly bool DeferralsEndAtLateInitcall;
+
         public Relations(Machine m)
         {
             int devices = m.Devices.Length, drivers = m.Drivers.Length;
@@ -139,6 +157,14 @@ public static class Reduction
                 if (drv.Probe is not ProbeBehaviour.SucceedsProbe)
                     ProbesSucceed = false;
             }
+            DeferralsEndAtLateInitcall = ProbesSucceed
+                && m.Drivers.All(d => d.Arrival.Builtin)
+                && m.Variants.FwDevlink == FwDevlinkVariant.Off
+                && m.Variants.Groups is not (GroupsVariant.DeferToParent or GroupsVariant.ParentLink)
+                && m.Iommus.All(i => i.Device is int dev
+                    ? !i.DeferForever && i.Driver is int drv && m.Devices[dev] is { Pci: null, Iommu: null, PresentAtBoot: true }
+                        && m.Drivers[drv].Matches.Contains(dev)
+                    : m.Arch == Arch.X86);
             Cluster = new ulong[devices];
             ClusterIndex = new int[devices];
             var indexOfRoot = new Dictionary<int, int>();

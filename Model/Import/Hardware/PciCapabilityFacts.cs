@@ -81,6 +81,10 @@ public sealed class PciCapabilityFacts
     public bool HasRowsBehind(ushort vendor, ushort device, (ushort Vendor, ushort Device) parent) =>
         _byId.ContainsKey((vendor, device, (uint)parent.Vendor << 16 | parent.Device));
 
+    /// <summary>The rows of chips read behind a bridge VENDOR:DEVICE (marked `[behind VENDOR:DEVICE]`), one answer per chip.</summary>
+    public IEnumerable<PciCapabilityFact> RowsBehind(ushort vendor, ushort device) =>
+        _byId.Where(kv => kv.Key.Item3 == ((uint)vendor << 16 | device)).Select(kv => kv.Value).OrderBy(f => f.Vendor).ThenBy(f => f.Device);
+
     private static PciCapabilityFacts Load() => Parse(EmbeddedTable.Text(ResourceName, FileName));
 
     /// <summary>Reads the table text; a malformed row, or two rows of one chip that conflict unmarked, is an error naming the line.</summary>
