@@ -174,4 +174,20 @@ public class VmdTests
         var e = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load("vmd.yaml", text));
         Assert.Contains("listed after it", e.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// Without an IOMMU nothing else ties a VMD domain to its endpoint, yet its functions are added
+    /// only while the endpoint is present and DMA as it: the reductions of `explore` keep them in
+    /// the endpoint's cluster and symmetry block (docs/explore.md, "Clusters", "Blocks").
+    /// </summary>
+    [Fact]
+    public void Without_an_iommu_a_vmd_domain_is_in_its_endpoints_cluster()
+    {
+        var m = ScenarioLoader.Load("vmd.yaml", Scenario("6.15").Replace(", iommu: dmar0 }", " }"));
+        var r = Checker.Properties.Exhaustive.Reduction.Of(m)!;
+        int Cluster(string name) => r.ClusterIndex[m.DeviceIndex(name)];
+        Assert.Equal(Cluster("0000:00:0e.0"), Cluster("10000:e1:00.0"));
+        Assert.Equal(Cluster("0000:00:0e.0"), Cluster("10000:e0:1d.0"));
+        Assert.Equal(Cluster("0000:00:0e.0"), Cluster("0000:00:02.0")); // one domain 0000
+    }
 }

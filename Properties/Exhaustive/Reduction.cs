@@ -47,7 +47,7 @@ public static class Reduction
 
         /// <summary>
         /// Per device: the devices of its cluster (itself included). Clusters are the connected
-        /// components of: one PCI domain; an IOMMU instance, its masters and its own device; a PF
+        /// components of: one PCI domain (a VMD domain with its endpoint); an IOMMU instance, its masters and its own device; a PF
         /// and its VFs; a driver's supplier (`DefersUntilBound`). Everything a probe, a
         /// registration walk's grouping or a device link of one device reads or writes lies in
         /// its cluster (docs/explore.md, "Partial-order reduction of the boot").
@@ -137,6 +137,9 @@ public static class Reduction
                         Union(d.Index, parent);
                     if (pci.PhysFn is int pf)
                         Union(d.Index, pf);
+                    // A VMD domain's functions DMA as their endpoint (pci_real_dma_dev()) and are added only while it is present.
+                    if (m.Index.RealDmaDev[d.Index] is int endpoint)
+                        Union(d.Index, endpoint);
                 }
                 if (d.Iommu is int inst)
                 {

@@ -55,6 +55,9 @@ public static class Symmetry
                     Union(d.Index, pf);
                 foreach (int alias in pci.DmaAliasOf)
                     Union(d.Index, alias);
+                // A VMD domain's functions DMA as their endpoint and are added only while it is present.
+                if (m.Index.RealDmaDev[d.Index] is int endpoint)
+                    Union(d.Index, endpoint);
             }
             if (d.Iommu is int inst && (d.Pci is not null || d.Firmware == Firmware.Dt))
                 Union(d.Index, devices + inst);
@@ -105,6 +108,8 @@ public static class Symmetry
                 for (int k = 0; k < pa.DmaAliasOf.Length; k++)
                     if (dev[pa.DmaAliasOf[k]] != pb.DmaAliasOf[k])
                         return false;
+                if (Dev(m.Index.RealDmaDev[a.Index]) != (m.Index.RealDmaDev[b.Index] ?? -1))
+                    return false;
             }
         }
         // Domains and bus numbers: only compared for equality, so the map must keep equality.
