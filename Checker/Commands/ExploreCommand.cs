@@ -34,6 +34,7 @@ public static class ExploreCommand
         var por = new Option<bool>("--por") { Description = "Partial-order reduction (bfs only): with --faults, each run of fault injections in one order; without, the cluster fingerprint and persistent sets of the boot, which can report a boot-time violation later than its shortest length, so a run cut by --depth or --time-budget may miss one plain bfs finds (docs/explore.md)" };
         var noReduce = new Option<bool>("--no-reduce") { Description = "Tell states apart by every order in them, as before the reduced fingerprint (docs/explore.md): for comparison" };
         var noSymmetry = new Option<bool>("--no-symmetry") { Description = "Tell apart states that differ only by an exchange of blocks identical up to names (the D05's empty root ports behind their own SMMUs; docs/explore.md, \"Symmetry\"): for comparison. --no-reduce and --por turn symmetry off too" };
+        var noDecompose = new Option<bool>("--no-decompose") { Description = "bfs: explore the whole machine at once, not by parts first where the machine allows it (docs/explore.md, \"Decomposition\"): for comparison" };
         var seed = CommonOptions.Seed("Seed of the random walks", 1);
         var command = new Command("explore",
             "Explore the scenario's machine exhaustively: every enabled event at every state, states told apart by a "
@@ -41,7 +42,7 @@ public static class ExploreCommand
             + "Every counterexample is shrunk and printed like check's.\n"
             + "Example: checker explore scenarios/coherent-mask-overflow.yaml --depth 12 --junit explore.xml\n" + Cli.ExitCodesHelp)
         {
-            scenario, kernel, property, variant, strategy, depth, budget, shard, corpus, json, junit, summary, faults, seed, por, swarm, noReduce, noSymmetry,
+            scenario, kernel, property, variant, strategy, depth, budget, shard, corpus, json, junit, summary, faults, seed, por, swarm, noReduce, noSymmetry, noDecompose,
         };
         command.SetAction(parse =>
         {
@@ -78,6 +79,7 @@ public static class ExploreCommand
                 Swarm = parse.GetValue(swarm),
                 Reduce = !parse.GetValue(noReduce),
                 Symmetry = !parse.GetValue(noSymmetry),
+                Decompose = !parse.GetValue(noDecompose),
                 OnFound = found =>
                 {
                     var report = ExploreReport.Shrunk(path, source, machine, options, found, replay);
@@ -162,6 +164,10 @@ public static class ExploreCommand
             parts.Add("--swarm");
         if (parse.GetValue<bool>("--no-reduce"))
             parts.Add("--no-reduce");
+        if (parse.GetValue<bool>("--no-symmetry"))
+            parts.Add("--no-symmetry");
+        if (parse.GetValue<bool>("--no-decompose"))
+            parts.Add("--no-decompose");
         if (parse.GetValue<string>("--strategy") == "random")
             parts.AddRange(["--seed", parse.GetValue<ulong>("--seed").ToString(CultureInfo.InvariantCulture)]);
         return string.Join(" ", parts);

@@ -101,7 +101,11 @@ public sealed record ExploreStatsDocument(long Milliseconds, long ShrinkMillisec
 /// </summary>
 public sealed record ShardWorkDocument(int SplitLevel, long FrontierStates, long FrontierKept, long PrefixStates, long PrefixTransitions, long SubtreeTransitions);
 
-/// <summary>What `explore --json` writes.</summary>
+/// <summary>
+/// What `explore --json` writes. <c>decomposed</c> when the machine was explored by parts and the
+/// parts decided the run (<c>parts</c> lists them); <c>decompositionUndecided</c> says why the parts
+/// tried first decided nothing, and the counts are then the whole machine's.
+/// </summary>
 public sealed record ExploreDocument(
     int SchemaVersion,
     string Tool,
@@ -124,7 +128,16 @@ public sealed record ExploreDocument(
     string? VacuousReason = null,
     bool Reduced = true,
     ImmutableArray<long>? Levels = null,
-    bool Symmetric = false);
+    bool Symmetric = false,
+    bool Decomposed = false,
+    string? DecompositionUndecided = null,
+    ImmutableArray<PartDocument>? Parts = null);
+
+/// <summary>
+/// One part of an exploration by parts (docs/explore.md, "Decomposition"): the devices of its
+/// cluster and what exploring it to exhaustion took.
+/// </summary>
+public sealed record PartDocument(ImmutableArray<string> Devices, long States, long Transitions, int Depth);
 
 /// <summary>Figures of one matrix cell.</summary>
 public sealed record MatrixCellStatsDocument(long Steps, long Milliseconds);

@@ -44,7 +44,9 @@ public sealed record ExploreReport(
         var o = Outcome;
         var head = $"checker: explored {o.States} states ({o.Transitions} transitions) to depth {o.Depth} "
             + $"by {Options.Strategy.ToString().ToLowerInvariant()}{(Options.Shard.Count > 1 ? $", shard {Options.Shard}" : "")}"
-            + (o.Complete ? ", the whole space within the bound" : "") + "\n";
+            + (o.Decomposed ? $", by its {o.Decomposition!.Parts.Length} parts, every reachable state at any depth"
+                : o.Complete ? ", the whole space within the bound" : "") + "\n"
+            + (o.Decomposition is { Decided: false } d ? $"checker: explored by parts first, which decided nothing: {d.Undecided}\n" : "");
         var verdicts = Verdicts;
         var others = verdicts.Where(v => v.Verdict.Kind != VerdictKind.Counterexample).ToList();
         var tail = new List<string>();
@@ -52,7 +54,7 @@ public sealed record ExploreReport(
         {
             var first = others[0].Verdict;
             tail.Add(first.Kind == VerdictKind.Passed
-                ? $"checker: {(Counterexamples.IsEmpty ? "passed" : $"passed ({others.Count} properties)")}: no invariant broken in the whole space within the bound."
+                ? $"checker: {(Counterexamples.IsEmpty ? "passed" : $"passed ({others.Count} properties)")}: no invariant broken in {(o.Decomposed ? "any reachable state" : "the whole space within the bound")}."
                 : $"checker: {first.Word}: {first.Reason}; {(Counterexamples.IsEmpty ? "no invariant broken in the states visited" : $"{others.Count} properties not broken in the states visited")}.");
             if (others.Any(v => v.Verdict != first))
                 tail.AddRange(others.Select(v => $"  {v.Property}: {v.Verdict.Word}: {v.Verdict.Reason}"));
@@ -72,7 +74,9 @@ public sealed record ExploreReport(
             Outcome.Split is { } w ? new ShardWorkDocument(w.Level, w.FrontierStates, w.KeptStates, w.PrefixStates, w.PrefixTransitions, Outcome.Transitions - w.PrefixTransitions) : null),
         Verdict.Kind == VerdictKind.Vacuous,
         Verdict.Kind == VerdictKind.Vacuous ? Verdicts[0].Verdict.Reason : null,
-        Options.Reduce, Outcome.Levels, Options.Symmetric && Machine is not null && Symmetry.Of(Machine) is not null);
+        Options.Reduce, Outcome.Levels, Options.Symmetric && Machine is not null && Symmetry.Of(Machine) is not null,
+        Outcome.Decomposed, Outcome.Decomposition is { Decided: false } d ? d.Undecided : null,
+        Outcome.Decomposition is { } parts ? [.. parts.Parts.Select(p => new PartDocument(p.Devices, p.States, p.Transitions, p.Depth))] : null);
 
     /// <summary>A JUnit report: one test case per property, failed with its counterexample, skipped when unfinished, or passed.</summary>
     public string Junit() =>

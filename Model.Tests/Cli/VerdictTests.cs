@@ -75,14 +75,14 @@ public class VerdictTests
         var junit = Temp("xml");
         try
         {
-            var r = CliRun.Run("explore", "scenarios/hisilicon-d05-builtin.yaml", "--variant", "groups=per-instance", "--depth", "2", "--junit", junit, "--json", "-");
+            var r = CliRun.Run("explore", "scenarios/hisilicon-d05-builtin.yaml", "--variant", "groups=per-instance", "--depth", "2", "--no-decompose", "--junit", junit, "--json", "-");
             Assert.Equal(4, r.Exit);
             Assert.Equal("incomplete", r.Json.GetProperty("verdict").GetString());
             Assert.Contains("depth bound 2", r.Json.GetProperty("reason").GetString());
             var cases = XDocument.Load(junit).Descendants("testcase").ToList();
             Assert.Equal(12, cases.Count);
             Assert.All(cases, c => Assert.Matches("depth bound 2|^vacuous: ", (string?)c.Element("skipped")!.Attribute("message")));
-            var text = CliRun.Run("explore", "scenarios/hisilicon-d05-builtin.yaml", "--variant", "groups=per-instance", "--depth", "2");
+            var text = CliRun.Run("explore", "scenarios/hisilicon-d05-builtin.yaml", "--variant", "groups=per-instance", "--depth", "2", "--no-decompose");
             Assert.DoesNotContain("passed", text.Out);
         }
         finally

@@ -18,7 +18,7 @@ namespace Checker.Model.Tests.Exhaustive;
 public class BootPartialOrderTests
 {
     private static ExploreOptions Options(int depth, bool por) =>
-        new ExploreOptions(Catalogue.All, Strategy.Bfs, depth, null, Shard.Whole, GenConfig.Default, PartialOrder: por) with { Reduce = por };
+        new ExploreOptions(Catalogue.All, Strategy.Bfs, depth, null, Shard.Whole, GenConfig.Default, PartialOrder: por) with { Reduce = por, Decompose = false };
 
     [Theory]
     [MemberData(nameof(ReductionTests.Cases), MemberType = typeof(ReductionTests))]

@@ -40,7 +40,7 @@ public class ReductionTests
     private static readonly Invariant Never = new("Never", "nothing", _ => null);
 
     private static ExploreOptions Options(int depth, bool reduce) =>
-        new ExploreOptions(Catalogue.All, Strategy.Bfs, depth, null, Shard.Whole, GenConfig.Default) with { Reduce = reduce };
+        new ExploreOptions(Catalogue.All, Strategy.Bfs, depth, null, Shard.Whole, GenConfig.Default) with { Reduce = reduce, Decompose = false };
 
     [Theory]
     [MemberData(nameof(Cases))]

@@ -17,7 +17,7 @@ namespace Checker.Model.Tests.Exhaustive;
 public class SymmetryTests
 {
     private static ExploreOptions Options(int depth, bool reduce, bool symmetry) =>
-        new ExploreOptions(Catalogue.All, Strategy.Bfs, depth, null, Shard.Whole, GenConfig.Default) with { Reduce = reduce, Symmetry = symmetry };
+        new ExploreOptions(Catalogue.All, Strategy.Bfs, depth, null, Shard.Whole, GenConfig.Default) with { Reduce = reduce, Symmetry = symmetry, Decompose = false };
 
     private static string Lengths(ExploreOutcome o) =>
         string.Join(", ", o.Found.Select(c => $"{c.Violation.Property}@{c.Events.Length}").Order(StringComparer.Ordinal));

@@ -22,6 +22,13 @@ public static partial class Kernel
     }
 
     /// <summary>
+    /// driver_deferred_probe_trigger() called by a bind this world does not hold: a device of another
+    /// part of the machine bound (driver_bound(), v5.3 and v6.15 drivers/base/dd.c). Exploration by
+    /// parts (docs/explore.md, "Decomposition") steps it between events, as the environment of a part.
+    /// </summary>
+    public static World ForeignTrigger(World w) => DriverDeferredProbeTrigger(w);
+
+    /// <summary>
     /// Mirrors deferred_probe_work_func(): devices from the head of the active list, one at a time,
     /// until it is empty, including those that triggers during the run moved there. A trigger
     /// during the run queues the work again.

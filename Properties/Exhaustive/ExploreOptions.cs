@@ -80,6 +80,12 @@ public sealed record ExploreOptions(
     /// </summary>
     public bool Clusters => PartialOrder && Reduce && Gen.Weights.GetValueOrDefault(EventKind.FailNextProbe) == 0;
 
+    /// <summary>
+    /// Breadth-first runs explore the machine by parts first where it allows it (<see cref="Decomposition"/>,
+    /// docs/explore.md, "Decomposition"): on by default; `explore --no-decompose` turns it off.
+    /// </summary>
+    public bool Decompose { get; init; } = true;
+
     /// <summary>Frontier states per shard at which a sharded BFS splits (<see cref="Shard.FrontierPerShard"/>; tests use fewer).</summary>
     public int FrontierPerShard { get; init; } = Shard.FrontierPerShard;
 
@@ -117,6 +123,15 @@ public sealed record ExploreOutcome(
 
     /// <summary>A sharded BFS that split: where, and how its work divides; null when the run did not split.</summary>
     public ShardWork? Split { get; init; }
+
+    /// <summary>
+    /// The exploration by parts tried first (<see cref="Exhaustive.Decomposition"/>), null when none was:
+    /// when it decided the run, the outcome's counts are its parts'; otherwise the whole machine's.
+    /// </summary>
+    public DecompositionResult? Decomposition { get; init; }
+
+    /// <summary>Whether the parts decided the run (every part exhausted without a violation).</summary>
+    public bool Decomposed => Decomposition is { Decided: true };
 }
 
 /// <summary>

@@ -58,8 +58,9 @@ public static class RunVerdicts
             if (machine is not null && Vacuity.Reason(machine, inv) is { } nothing)
                 return new PropertyVerdict(inv.Name, Verdict.Vacuous(nothing));
             return new PropertyVerdict(inv.Name, reason is null
-                ? Verdict.Passed(
-                    $"no violation in any of the {outcome.States} reachable states{(options.Shard.Count > 1 ? $" of shard {options.Shard}" : "")}")
+                ? Verdict.Passed(outcome.Decomposed
+                    ? $"no violation in any reachable state of its {outcome.Decomposition!.Parts.Length} parts ({outcome.States} states), at any depth"
+                    : $"no violation in any of the {outcome.States} reachable states{(options.Shard.Count > 1 ? $" of shard {options.Shard}" : "")}")
                 : Verdict.Incomplete(reason));
         })];
     }
